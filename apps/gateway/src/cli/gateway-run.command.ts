@@ -1,0 +1,49 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { startGateway } from '../gateway';
+import { GlobalOptions, loadCliConfig } from './cli-config';
+
+interface RunOptions {
+  port?: number;
+  host?: string;
+}
+
+export function gatewayRunCommand(global: () => GlobalOptions): Command {
+  return new Command('run')
+    .description('run the gateway in the foreground (the default of `switchboard gateway`)')
+    .option('-p, --port <port>', 'port to listen on (env PORT, default 18789)', parsePort)
+    .option('-H, --host <host>', 'address to bind (env HOST, default 127.0.0.1)')
+    .action(async (options: RunOptions) => {
+      const config = loadCliConfig(global(), { PORT: options.port, HOST: options.host });
+      const gateway = await startGateway(config);
+      process.stdout.write(`Switchboard gateway listening on ${gateway.url}\n`);
+      stopOnSignals(gateway.stop);
+    });
+}
+
+/** SIGTERM/SIGINT: stop taking input, drain, exit 0. A second signal exits at once. */
+function stopOnSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`${signal} again: exiting without waiting\n`);
+      process.exit(130);
+    }
+    stopping = true;
+    process.stderr.write(`${signal}: shutting down (draining in-flight jobs)\n`);
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('expected a port number between 0 and 65535');
+  return port;
+}

@@ -1,0 +1,4 @@
+import { runCli } from './cli/cli';
+
+// `npm start`: the same as `switchboard gateway [options]`.
+void runCli(['gateway', ...process.argv.slice(2)]);

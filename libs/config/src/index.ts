@@ -1,0 +1,10 @@
+export { APP_CONFIG, ConfigModule, InjectConfig } from './config.module';
+export { ConfigError } from './config.error';
+export { configKeys } from './config-keys';
+export type { ConfigKey } from './config-keys';
+export { loadConfig } from './config.loader';
+export type { LoadConfigOptions } from './config.loader';
+export { configReferenceMarkdown } from './config.reference';
+export { redactConfig, redactUrl } from './config.redact';
+export { configSchema } from './config.schema';
+export type { SwitchboardConfig } from './config.schema';

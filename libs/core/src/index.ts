@@ -1,0 +1,3 @@
+export { DomainError, ErrorCode, isDomainError } from './errors/domain-error';
+export type { DomainErrorOptions } from './errors/domain-error';
+export type { ReadinessProbe } from './health/readiness-probe';

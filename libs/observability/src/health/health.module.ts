@@ -1,0 +1,21 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import type { ReadinessProbe } from '@switchboard/core';
+import { HealthController } from './health.controller';
+import { READINESS_PROBES } from './readiness-probes.token';
+
+/**
+ * `GET /health` (liveness) and `GET /ready` (readiness of each probe given here). The probes are
+ * provided by the modules that own the parts (database, queue, channels).
+ */
+@Module({})
+export class HealthModule {
+  static forRoot(probes: Type<ReadinessProbe>[]): DynamicModule {
+    return {
+      module: HealthModule,
+      imports: [TerminusModule.forRoot({ logger: false })],
+      controllers: [HealthController],
+      providers: [{ provide: READINESS_PROBES, inject: probes, useFactory: (...found: ReadinessProbe[]) => found }],
+    };
+  }
+}

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, register } from 'prom-client';
+
+export interface QueueDepthSample {
+  queue: string;
+  state: 'waiting' | 'active' | 'delayed' | 'dead';
+  value: number;
+}
+
+/** Reads queue depths at scrape time (the queue driver owns the numbers). */
+export type QueueDepthSource = () => Promise<QueueDepthSample[]>;
+
+/**
+ * The gateway's own Prometheus metrics, all prefixed `switchboard_`, in prom-client's default
+ * registry next to the process metrics. Modules record through this service.
+ */
+@Injectable()
+export class SwitchboardMetrics {
+  private queueDepthSource?: QueueDepthSource;
+
+  readonly messagesIn = fresh(
+    new Counter({
+      name: 'switchboard_messages_in_total',
+      help: 'Inbound messages by platform and pipeline outcome (accepted, duplicate, denied, rate_limited).',
+      labelNames: ['platform', 'outcome'],
+      registers: [],
+    }),
+  );
+
+  readonly messagesOut = fresh(
+    new Counter({
+      name: 'switchboard_messages_out_total',
+      help: 'Outbound messages sent to platforms.',
+      labelNames: ['platform'],
+      registers: [],
+    }),
+  );
+
+  readonly llmLatency = fresh(
+    new Histogram({
+      name: 'switchboard_llm_request_duration_seconds',
+      help: 'LLM request duration from call to last token, by provider, model and outcome.',
+      labelNames: ['provider', 'model', 'outcome'],
+      buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64],
+      registers: [],
+    }),
+  );
+
+  readonly wsConnections = fresh(
+    new Gauge({
+      name: 'switchboard_ws_connections',
+      help: 'Open control-plane WebSocket connections by role.',
+      labelNames: ['role'],
+      registers: [],
+    }),
+  );
+
+  readonly queueDepth = fresh(
+    new Gauge({
+      name: 'switchboard_queue_depth',
+      help: 'Jobs per queue and state.',
+      labelNames: ['queue', 'state'],
+      registers: [],
+      collect: () => this.collectQueueDepth(),
+    }),
+  );
+
+  readonly buildInfo = fresh(
+    new Gauge({
+      name: 'switchboard_build_info',
+      help: 'Always 1; the labels say what runs.',
+      labelNames: ['version', 'database', 'queue'],
+      registers: [],
+    }),
+  );
+
+  setQueueDepthSource(source: QueueDepthSource): void {
+    this.queueDepthSource = source;
+  }
+
+  private async collectQueueDepth(): Promise<void> {
+    if (!this.queueDepthSource) return;
+    const samples = await this.queueDepthSource();
+    this.queueDepth.reset();
+    for (const { queue, state, value } of samples) this.queueDepth.set({ queue, state }, value);
+  }
+}
+
+// Registers the metric in the default registry, replacing one of the same name left by an
+// earlier application instance in this process (tests build several).
+function fresh<T extends Counter | Gauge | Histogram>(metric: T): T {
+  const name = (metric as unknown as { name: string }).name;
+  register.removeSingleMetric(name);
+  register.registerMetric(metric);
+  return metric;
+}

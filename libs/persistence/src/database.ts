@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { DataDirLock } from './data-dir.lock';
+import { PrismaClient } from './generated/prisma/client';
+import { Migrator } from './migrations/migrator';
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+/** An open database with its schema up to date. Only this lib sees the Prisma client. */
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly prisma: PrismaClient;
+  /** Migrations this process applied when it opened the database. */
+  readonly appliedMigrations: string[];
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL URL; unset means embedded PGlite in `dataDir`. */
+  url?: string;
+  dataDir: string;
+  /** Connection pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+/** Opens PostgreSQL or embedded PGlite and applies pending migrations first. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPglite(options.dataDir);
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const migrator = Migrator.forPostgres(url);
+  let appliedMigrations: string[];
+  try {
+    appliedMigrations = await migrator.apply();
+  } finally {
+    await migrator.close();
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize }) });
+  await prisma.$connect();
+  return {
+    kind: 'postgres',
+    prisma,
+    appliedMigrations,
+    close: () => prisma.$disconnect(),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const lock = DataDirLock.acquire(dataDir);
+  let pglite: PGlite | undefined;
+  try {
+    pglite = await PGlite.create(path.join(dataDir, 'pglite'));
+    const migrator = Migrator.forPglite(pglite);
+    const appliedMigrations = await migrator.apply();
+    await migrator.close();
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    await prisma.$connect();
+    const db = pglite;
+    return {
+      kind: 'pglite',
+      prisma,
+      appliedMigrations,
+      async close() {
+        await prisma.$disconnect();
+        await db.close();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    await pglite?.close().catch(() => undefined);
+    lock.release();
+    throw error;
+  }
+}

@@ -1,0 +1,37 @@
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, SwitchboardConfig, redactUrl } from '@switchboard/config';
+import { Database, openDatabase } from './database';
+import { DatabaseProbe } from './database.probe';
+import { DATABASE } from './database.token';
+import { QueueJobRepository } from './queue-jobs/queue-job.repository';
+
+const repositories = [QueueJobRepository];
+
+/** Opens the database once (PostgreSQL or embedded PGlite) and provides the repositories. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DATABASE,
+      inject: [APP_CONFIG],
+      useFactory: async (config: SwitchboardConfig): Promise<Database> => {
+        const db = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
+        const where = config.database.url ? redactUrl(config.database.url) : config.database.dataDir;
+        const applied = db.appliedMigrations.length ? `; applied ${db.appliedMigrations.join(', ')}` : '';
+        new Logger('Database').log(`${db.kind} ready at ${where}${applied}`);
+        return db;
+      },
+    },
+    DatabaseProbe,
+    ...repositories,
+  ],
+  exports: [DatabaseProbe, ...repositories],
+})
+export class PersistenceModule implements OnApplicationShutdown {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  // Runs after the queue drained (beforeApplicationShutdown), so in-flight jobs could still write.
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.close();
+  }
+}

@@ -1,0 +1,136 @@
+import { Logger } from '@nestjs/common';
+import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis, RedisOptions } from 'ioredis';
+import type {
+  AddJobOptions,
+  DeadLetter,
+  JobHandler,
+  ProcessOptions,
+  QueueCounts,
+  QueueDefaults,
+  QueueDriver,
+} from '../queue-driver';
+import { errorText, isRetryable, retryDelayMs } from '../retry-policy';
+
+export const BULLMQ_PREFIX = 'switchboard';
+const BACKOFF_TYPE = 'switchboard';
+/** Completed job ids are kept this long so that a re-added id is still recognised. */
+const DEDUPE_WINDOW_S = 24 * 3600;
+
+// A worker killed mid-job loses its lock after LOCK_MS; the stalled check (every STALLED_CHECK_MS)
+// then puts the job back in the wait list, so it runs again after a crash.
+const LOCK_MS = 15_000;
+const STALLED_CHECK_MS = 5_000;
+
+/**
+ * BullMQ on Redis: for production and several replicas. Queues come from @nestjs/bullmq;
+ * workers are created here because handlers are registered at run time.
+ */
+export class BullMqQueueDriver<M extends object> implements QueueDriver<M> {
+  readonly kind = 'bullmq';
+  private readonly logger = new Logger('BullMqQueue');
+  private readonly workers = new Map<string, Worker>();
+
+  constructor(
+    /** One BullMQ queue per job name. */
+    private readonly queues: ReadonlyMap<string, Queue>,
+    private readonly connection: RedisOptions,
+    private readonly defaults: QueueDefaults,
+  ) {}
+
+  async add<N extends keyof M & string>(name: N, payload: M[N], options: AddJobOptions = {}): Promise<string> {
+    const job = await this.queueFor(name).add(name, payload, {
+      jobId: options.jobId,
+      delay: options.delayMs,
+      attempts: options.attempts ?? this.defaults.attempts,
+      backoff: { type: BACKOFF_TYPE },
+      removeOnComplete: { age: DEDUPE_WINDOW_S },
+      removeOnFail: false,
+    });
+    return job.id!;
+  }
+
+  async process<N extends keyof M & string>(name: N, handler: JobHandler<M[N]>, options: ProcessOptions = {}): Promise<void> {
+    if (this.workers.has(name)) throw new Error(`a handler for ${name} is already registered`);
+    const worker = new Worker(
+      this.queueFor(name).name,
+      async (job: Job) => {
+        try {
+          await handler({
+            id: job.id!,
+            name,
+            payload: job.data,
+            attempt: job.attemptsMade + 1,
+            maxAttempts: job.opts.attempts ?? 1,
+          });
+        } catch (error) {
+          if (isRetryable(error)) throw error;
+          throw new UnrecoverableError(errorText(error));
+        }
+      },
+      {
+        connection: this.connection,
+        prefix: BULLMQ_PREFIX,
+        concurrency: options.concurrency ?? this.defaults.concurrency,
+        lockDuration: LOCK_MS,
+        stalledInterval: STALLED_CHECK_MS,
+        maxStalledCount: 3,
+        settings: {
+          backoffStrategy: (attemptsMade, _type, error) => retryDelayMs(attemptsMade, this.defaults.backoffMs, error),
+        },
+      },
+    );
+    worker.on('failed', (job, error) => {
+      const dead = job && (job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError);
+      this.logger.warn(`job ${name}/${job?.id} ${dead ? 'dead' : 'will retry'} after attempt ${job?.attemptsMade}: ${error.message}`);
+    });
+    worker.on('error', (error) => this.logger.error(`worker ${name}: ${error.message}`));
+    this.workers.set(name, worker);
+    await worker.waitUntilReady();
+  }
+
+  async counts(name: keyof M & string): Promise<QueueCounts> {
+    const c = await this.queueFor(name).getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
+    return { waiting: c.waiting + c.prioritized, active: c.active, delayed: c.delayed, dead: c.failed };
+  }
+
+  async deadLetters(name: keyof M & string, limit = 50): Promise<DeadLetter[]> {
+    const failed = await this.queueFor(name).getFailed(0, limit - 1);
+    return failed.map((job) => ({
+      id: job.id!,
+      name: job.name,
+      payload: job.data,
+      attempts: job.attemptsMade,
+      error: job.failedReason,
+      failedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+    }));
+  }
+
+  async ping(): Promise<void> {
+    const client = (await this.anyQueue().client) as unknown as Redis;
+    await client.ping();
+  }
+
+  async close(drainTimeoutMs: number): Promise<void> {
+    const closing = Promise.all([...this.workers.values()].map((worker) => worker.close()));
+    const timedOut = new Promise<boolean>((resolve) => setTimeout(resolve, drainTimeoutMs, false).unref());
+    if (!(await Promise.race([closing.then(() => true), timedOut]))) {
+      // Jobs still running lose their lock and run again on another worker or at the next start.
+      this.logger.warn(`jobs still running after ${drainTimeoutMs} ms; closing workers anyway`);
+      await Promise.all([...this.workers.values()].map((worker) => worker.close(true)));
+    }
+    this.workers.clear();
+  }
+
+  private queueFor(name: string): Queue {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`no queue is registered for job ${name}`);
+    return queue;
+  }
+
+  private anyQueue(): Queue {
+    const [first] = this.queues.values();
+    if (!first) throw new Error('no queue is registered');
+    return first;
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * Every job the gateway queues: name → payload. Each name is its own queue. Payloads carry ids,
+ * not data: the processor loads the current state, checks idempotency, then calls a use case.
+ */
+export interface JobMap {
+  /** An accepted inbound message (its row is the durable record) waiting for its agent turn. */
+  'message.process': { messageId: string };
+}
+
+export type JobName = keyof JobMap & string;
+
+export const JOB_NAMES: readonly JobName[] = ['message.process'];

@@ -1,0 +1,67 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Which wire protocol a request used. */
+export type FakeLlmApi = 'openai' | 'anthropic' | 'ollama';
+
+export interface FakeLlmToolCall {
+  /** Defaults to a generated id in the provider's style (`call_…`, `toolu_…`). */
+  id?: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+export interface FakeLlmError {
+  /** HTTP status, e.g. 401, 429, 500, 529. */
+  status: number;
+  message?: string;
+  /** Overrides the provider error type derived from the status (e.g. `insufficient_quota`). */
+  type?: string;
+  /** OpenAI only: the `error.code` field; derived from the status when omitted. */
+  code?: string;
+  /** Seconds, sent as the `retry-after` header. */
+  retryAfter?: number;
+}
+
+/**
+ * What the fake answers to one request. Every field is optional; an empty reply is an empty
+ * assistant message that ends normally.
+ */
+export interface FakeLlmReply {
+  text?: string;
+  /** How many stream deltas the text is split into (default 3, at most one per character). */
+  chunks?: number;
+  toolCalls?: FakeLlmToolCall[];
+  /** Wait before each streamed delta; a non-stream reply waits this times the chunk count. */
+  chunkDelayMs?: number;
+  /** Token counts to report; estimated from word counts when omitted. */
+  usage?: { inputTokens: number; outputTokens: number };
+  /** Answer with this HTTP error instead of a completion. */
+  error?: FakeLlmError;
+  /**
+   * `no-response`: read the request and never answer.
+   * `mid-stream`: send the headers and about half of the deltas, then go silent without ending.
+   */
+  hang?: 'no-response' | 'mid-stream';
+}
+
+/** One request as the fake received it. */
+export interface FakeLlmRequest {
+  api: FakeLlmApi | 'unknown';
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** The parsed JSON body, or `{}` for a request without one. */
+  body: Record<string, unknown>;
+  model: string | undefined;
+  stream: boolean;
+  /** Text of the last user message (text parts joined), `''` when there is none. */
+  userText: string;
+  /** The system prompt, wherever the protocol puts it, `''` when there is none. */
+  systemText: string;
+  receivedAt: Date;
+  /** Set when the client went away before the reply was complete (abort, timeout). */
+  aborted: boolean;
+}
+
+/** Decides the reply to a request that the queue has no reply for. */
+export type FakeLlmResponder = (request: FakeLlmRequest) => FakeLlmReply | Promise<FakeLlmReply>;

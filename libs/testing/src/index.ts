@@ -1,0 +1,18 @@
+export { FakeLlmServer } from './fake-llm/fake-llm.server';
+export type { FakeLlmServerOptions } from './fake-llm/fake-llm.server';
+export type {
+  FakeLlmApi,
+  FakeLlmError,
+  FakeLlmReply,
+  FakeLlmRequest,
+  FakeLlmResponder,
+  FakeLlmToolCall,
+} from './fake-llm/fake-llm.types';
+export { FakePlatformServer } from './fake-platform/fake-platform.server';
+export type {
+  FakeCallFilter,
+  FakePlatformCall,
+  FakePlatformReply,
+  FakeRouteHandler,
+  FakeUploadedFile,
+} from './fake-platform/fake-platform.server';

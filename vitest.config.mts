@@ -1,0 +1,48 @@
+import path from 'node:path';
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+const libs = ['core', 'config', 'persistence', 'queue', 'observability', 'testing'];
+const alias = libs.map((lib) => ({
+  find: new RegExp(`^@switchboard/${lib}(/.*)?$`),
+  replacement: path.resolve(import.meta.dirname, `libs/${lib}/src`) + '$1',
+}));
+// The bare "@switchboard/<lib>" import resolves to that lib's index.ts.
+const resolveIndex = libs.map((lib) => ({
+  find: new RegExp(`^@switchboard/${lib}$`),
+  replacement: path.resolve(import.meta.dirname, `libs/${lib}/src/index.ts`),
+}));
+
+// SWC compiles the decorators and their metadata the way tsc does, which Nest's DI needs.
+const plugins = [swc.vite({ module: { type: 'es6' } })];
+
+export default defineConfig({
+  plugins,
+  resolve: { alias: [...resolveIndex, ...alias] },
+  test: {
+    projects: [
+      {
+        plugins,
+        resolve: { alias: [...resolveIndex, ...alias] },
+        test: {
+          name: 'unit',
+          include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        plugins,
+        resolve: { alias: [...resolveIndex, ...alias] },
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.e2e-spec.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // e2e suites start real gateway processes on shared Postgres/Redis: run files one at a time.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
