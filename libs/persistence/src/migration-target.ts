@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { DataDirLock } from './data-dir.lock';
-import { Migrator } from './migrations/migrator';
+import { Migrator, MigratorOptions } from './migrations/migrator';
 
 export interface MigrationTarget {
   /** PostgreSQL URL; unset means the embedded PGlite database in `dataDir`. */
@@ -38,9 +38,9 @@ export async function withMigrator<T>(target: MigrationTarget, work: (migrator: 
  * Runs `work` with a Migrator on a throwaway in-memory database: for `check` and `createMigration`,
  * which compare schema.prisma with the migrations folder and need no server.
  */
-export async function withSchemaMigrator<T>(work: (migrator: Migrator) => Promise<T>): Promise<T> {
+export async function withSchemaMigrator<T>(options: MigratorOptions, work: (migrator: Migrator) => Promise<T>): Promise<T> {
   const pglite = await PGlite.create('memory://');
-  const migrator = Migrator.forPglite(pglite);
+  const migrator = Migrator.forPglite(pglite, options);
   try {
     return await work(migrator);
   } finally {

@@ -38,8 +38,9 @@ export function dbCommand(global: () => GlobalOptions): Command {
 
   db.command('check')
     .description('fail (exit 1) when prisma/schema.prisma and prisma/migrations disagree')
-    .action(async () => {
-      const result = await withSchemaMigrator((migrator) => migrator.check());
+    .option('--prisma-dir <dir>', 'folder with schema.prisma and migrations/ (default: the project\'s prisma/)')
+    .action(async (options: { prismaDir?: string }) => {
+      const result = await withSchemaMigrator(options, (migrator) => migrator.check());
       if (result.inSync) {
         process.stdout.write('schema.prisma and prisma/migrations are in sync\n');
         return;
@@ -51,8 +52,9 @@ export function dbCommand(global: () => GlobalOptions): Command {
   db.command('create-migration')
     .argument('<name>', 'what the change does, e.g. add_api_keys')
     .description('write prisma/migrations/<timestamp>_<name>/migration.sql from the schema changes')
-    .action(async (name: string) => {
-      const dir = await withSchemaMigrator((migrator) => migrator.createMigration(name));
+    .option('--prisma-dir <dir>', 'folder with schema.prisma and migrations/ (default: the project\'s prisma/)')
+    .action(async (name: string, options: { prismaDir?: string }) => {
+      const dir = await withSchemaMigrator(options, (migrator) => migrator.createMigration(name));
       process.stdout.write(dir ? `created ${dir}/migration.sql\n` : 'already in sync: no migration created\n');
     });
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { postgresMigrationFactory } from './migration-adapters';
 import { findPrismaDir, loadSchemaFiles, readMigrationsList, sha256Hex } from './migration-files';
 import { MIGRATION_LOCK_KEY, Migrator } from './migrator';
-import { createSchemaEngine } from './schema-engine';
+import { withSchemaEngine } from './schema-engine';
 import {
   createTempDir,
   createTestPostgresDatabase,
@@ -18,7 +18,7 @@ import {
 // Pass-through spy: tells whether a call needed the (slow to start) WebAssembly engine.
 vi.mock('./schema-engine', async (importOriginal) => {
   const actual = await importOriginal<typeof import('./schema-engine')>();
-  return { ...actual, createSchemaEngine: vi.fn(actual.createSchemaEngine) };
+  return { ...actual, withSchemaEngine: vi.fn(actual.withSchemaEngine) };
 });
 
 const projectPrismaDir = findPrismaDir();
@@ -39,7 +39,7 @@ let temp: TempDir;
 
 beforeEach(() => {
   temp = createTempDir();
-  vi.mocked(createSchemaEngine).mockClear();
+  vi.mocked(withSchemaEngine).mockClear();
 });
 
 afterEach(() => temp.remove());
@@ -106,10 +106,10 @@ describe('Migrator on PostgreSQL', () => {
 
   it('applies nothing the second time, without starting the schema engine', async () => {
     await migrator().apply();
-    vi.mocked(createSchemaEngine).mockClear();
+    vi.mocked(withSchemaEngine).mockClear();
 
     expect(await migrator().apply()).toEqual([]);
-    expect(createSchemaEngine).not.toHaveBeenCalled();
+    expect(withSchemaEngine).not.toHaveBeenCalled();
     expect(await migrationRows()).toHaveLength(projectMigrations.length);
   });
 
@@ -173,16 +173,16 @@ describe('Migrator on PostgreSQL', () => {
   it('gives the engine a temporary shadow database of its own and drops it after', async () => {
     await migrator().apply();
     const factory = postgresMigrationFactory(database.url);
-    const engine = await createSchemaEngine(factory, loadSchemaFiles(projectPrismaDir));
     try {
-      const diagnostic = await engine.devDiagnostic({
-        migrationsList: readMigrationsList(path.join(projectPrismaDir, 'migrations')),
-        filters: { externalTables: [], externalEnums: [] },
-      });
+      const diagnostic = await withSchemaEngine(factory, loadSchemaFiles(projectPrismaDir), (engine) =>
+        engine.devDiagnostic({
+          migrationsList: readMigrationsList(path.join(projectPrismaDir, 'migrations')),
+          filters: { externalTables: [], externalEnums: [] },
+        }),
+      );
       // No drift between the database and its replay: a new migration could be created.
       expect(diagnostic).toEqual({ action: { tag: 'createMigration' } });
     } finally {
-      engine.free();
       await factory.close();
     }
     const { rows } = await client.query(`SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'`);
@@ -216,9 +216,9 @@ describe('Migrator on PGlite', () => {
   it('creates the tables, records the checksums and applies nothing the second time', async () => {
     const migrator = Migrator.forPglite(db);
     expect(await migrator.apply()).toEqual(projectMigrations);
-    vi.mocked(createSchemaEngine).mockClear();
+    vi.mocked(withSchemaEngine).mockClear();
     expect(await migrator.apply()).toEqual([]);
-    expect(createSchemaEngine).not.toHaveBeenCalled();
+    expect(withSchemaEngine).not.toHaveBeenCalled();
     await migrator.close();
 
     const { rows } = await db.query<MigrationRow>('SELECT migration_name, checksum, finished_at FROM _prisma_migrations');

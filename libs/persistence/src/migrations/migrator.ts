@@ -16,7 +16,7 @@ import {
   readMigrationsList,
   writeMigration,
 } from './migration-files';
-import { createSchemaEngine, type SchemaEngine } from './schema-engine';
+import { type SchemaEngine, withSchemaEngine } from './schema-engine';
 
 export interface MigratorOptions {
   /** Folder holding schema.prisma and migrations/. Default: the project's `prisma/`. */
@@ -143,12 +143,7 @@ export class Migrator {
 
   private async withEngine<T>(factory: MigrationAdapterFactory, run: (engine: SchemaEngine) => Promise<T>): Promise<T> {
     try {
-      const engine = await createSchemaEngine(factory, loadSchemaFiles(this.prismaDir));
-      try {
-        return await run(engine);
-      } finally {
-        engine.free();
-      }
+      return await withSchemaEngine(factory, loadSchemaFiles(this.prismaDir), run);
     } finally {
       await factory.close();
     }

@@ -22,6 +22,21 @@ declare const WebAssembly: {
 
 let glue: Promise<EngineGlue> | undefined;
 
+// The engine arms a 10 s timer per operation (its advisory-lock timeout) and never clears it, which
+// keeps a CLI process alive 10 s after its work is done. Its timers go through this set and are
+// cleared once no engine is in use.
+const engineTimers = new Set<NodeJS.Timeout>();
+let enginesInUse = 0;
+
+function engineSetTimeout(callback: () => void, ms: number): NodeJS.Timeout {
+  const timer = setTimeout(() => {
+    engineTimers.delete(timer);
+    callback();
+  }, ms >>> 0);
+  engineTimers.add(timer);
+  return timer;
+}
+
 // The package entry does `import * as wasm from "./schema_engine_bg.wasm"`, which Node 20 cannot
 // load without --experimental-wasm-modules. So we do what that entry does: compile the .wasm that
 // ships beside the wasm-bindgen glue and hand its exports to the glue. Once per process.
@@ -30,10 +45,12 @@ function loadGlue(): Promise<EngineGlue> {
     const gluePath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
     // A real dynamic import (tsc keeps `import()` under module node16): the glue is ESM.
     const loaded = (await import(pathToFileURL(gluePath).href)) as EngineGlue;
+    const imports: Record<string, unknown> = { ...loaded };
+    for (const name of Object.keys(imports)) {
+      if (name.startsWith('__wbg_setTimeout_')) imports[name] = engineSetTimeout;
+    }
     const wasm = new WebAssembly.Module(readFileSync(path.join(path.dirname(gluePath), 'schema_engine_bg.wasm')));
-    const instance = new WebAssembly.Instance(wasm, {
-      './schema_engine_bg.js': loaded,
-    });
+    const instance = new WebAssembly.Instance(wasm, { './schema_engine_bg.js': imports });
     loaded.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return loaded;
@@ -42,16 +59,29 @@ function loadGlue(): Promise<EngineGlue> {
 }
 
 /**
- * A schema engine (the one behind `prisma migrate`) that reaches the database through a driver
- * adapter factory instead of a connection string. Call `free()` when done.
+ * Runs `run` with a schema engine (the one behind `prisma migrate`) that reaches the database
+ * through a driver adapter factory instead of a connection string, and frees it after.
  */
-export async function createSchemaEngine(
+export async function withSchemaEngine<T>(
   factory: SqlMigrationAwareDriverAdapterFactory,
   schemaFiles: SchemaFile[],
-): Promise<SchemaEngine> {
+  run: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
   const { SchemaEngine } = await loadGlue();
-  const bound = bindMigrationAwareSqlAdapterFactory(factory);
   const datamodels = schemaFiles.map((file): [string, string] => [file.path, file.content]);
-  // The engine's log callback receives JSON lines; the migrator reports through return values.
-  return SchemaEngine.new({ datamodels }, () => undefined, bound);
+  enginesInUse++;
+  try {
+    // The engine's log callback receives JSON lines; the migrator reports through return values.
+    const engine = await SchemaEngine.new({ datamodels }, () => undefined, bindMigrationAwareSqlAdapterFactory(factory));
+    try {
+      return await run(engine);
+    } finally {
+      engine.free();
+    }
+  } finally {
+    if (--enginesInUse === 0) {
+      for (const timer of engineTimers) clearTimeout(timer);
+      engineTimers.clear();
+    }
+  }
 }

@@ -10,9 +10,13 @@ export async function pingRedis(url: string, timeoutMs = 3_000): Promise<string>
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  client.on('error', () => undefined); // the rejected connect() below reports it
+  // ioredis rejects connect() with a generic "Connection is closed"; the error event has the cause.
+  let cause: Error | undefined;
+  client.on('error', (error: Error) => (cause ??= error));
   try {
-    await client.connect();
+    await client.connect().catch((error: Error) => {
+      throw cause ?? error;
+    });
     await client.ping();
     const info = await client.info('server');
     return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';

@@ -1,0 +1,58 @@
+// The local services the benchmarks use, and the context printed with every result.
+const { execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const os = require('node:os');
+const path = require('node:path');
+const { Client } = require('pg');
+
+const ROOT = path.resolve(__dirname, '../..');
+const DIST = path.join(ROOT, 'dist');
+// Loopback only: a benchmark must never load a shared or remote server.
+const POSTGRES_URL = 'postgresql://postgres@127.0.0.1:5432/test';
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+function uniqueName(prefix) {
+  return `${prefix}_${crypto.randomBytes(6).toString('hex')}`;
+}
+
+/** A new empty database on the local server; `drop()` removes it. */
+async function createDatabase() {
+  const name = uniqueName('sb_bench');
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+async function adminQuery(sql) {
+  const client = new Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Where the figures come from, so that pasted results can be compared later. */
+function environment() {
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    // Not a git checkout (a packed release): the figures stay useful without it.
+  }
+  return {
+    date: new Date().toISOString(),
+    commit,
+    node: process.version,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+  };
+}
+
+function printJson(bench, data) {
+  process.stdout.write(`BENCH_JSON ${JSON.stringify({ bench, ...environment(), ...data })}\n`);
+}
+
+module.exports = { ROOT, DIST, REDIS_URL, uniqueName, createDatabase, printJson };
