@@ -1,6 +1,6 @@
 // The local services the benchmarks use, and the context printed with every result.
 const { execFileSync } = require('node:child_process');
-const crypto = require('node:crypto');
+const { randomBytes } = require('node:crypto');
 const os = require('node:os');
 const path = require('node:path');
 const { Client } = require('pg');
@@ -12,7 +12,7 @@ const POSTGRES_URL = 'postgresql://postgres@127.0.0.1:5432/test';
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
 function uniqueName(prefix) {
-  return `${prefix}_${crypto.randomBytes(6).toString('hex')}`;
+  return `${prefix}_${randomBytes(6).toString('hex')}`;
 }
 
 /** A new empty database on the local server; `drop()` removes it. */

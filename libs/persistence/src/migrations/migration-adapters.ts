@@ -29,13 +29,13 @@ const TEXT_OID = 25;
  */
 export function postgresMigrationFactory(url: string): MigrationAdapterFactory {
   const opened: SqlDriverAdapter[] = [];
-  const connect = async (connectionString: string) =>
-    track(opened, withPostgresFixes(await new PrismaPg({ connectionString }).connect()));
+  const open = async (connectionString: string) =>
+    withPostgresFixes(await new PrismaPg({ connectionString }).connect());
 
   return {
     provider: 'postgres',
     adapterName: '@prisma/adapter-pg',
-    connect: () => connect(url),
+    connect: async () => track(opened, await open(url)),
     // Not PrismaPg#connectToShadowDb: given a connection string it creates the temporary database,
     // then connects to the main one anyway (node-postgres lets connectionString override
     // `database`). We build the shadow URL ourselves.
@@ -44,13 +44,13 @@ export function postgresMigrationFactory(url: string): MigrationAdapterFactory {
       await runOnServer(url, `CREATE DATABASE "${name}"`);
       const shadowUrl = new URL(url);
       shadowUrl.pathname = `/${name}`;
-      const shadow = await connect(shadowUrl.toString());
-      const disposeShadow = shadow.dispose.bind(shadow);
+      const shadow = await open(shadowUrl.toString());
+      const endPool = shadow.dispose.bind(shadow);
       shadow.dispose = async () => {
-        await disposeShadow();
+        await endPool();
         await runOnServer(url, `DROP DATABASE IF EXISTS "${name}"`);
       };
-      return shadow;
+      return track(opened, shadow);
     },
     close: () => disposeAll(opened),
   };
@@ -134,7 +134,7 @@ function toDriverAdapterError(error: unknown): unknown {
   });
 }
 
-// The engine may dispose an adapter itself; close() disposes the rest. Each exactly once.
+// Whether or not the engine disposed an adapter itself, close() leaves each one disposed, once.
 function track(opened: SqlDriverAdapter[], adapter: SqlDriverAdapter): SqlDriverAdapter {
   const dispose = adapter.dispose.bind(adapter);
   let disposed: Promise<void> | undefined;

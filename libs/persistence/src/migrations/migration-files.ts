@@ -14,7 +14,7 @@ export interface LocalMigration {
   checksum: string;
 }
 
-export const MIGRATION_LOCK_FILE = 'migration_lock.toml';
+const MIGRATION_LOCK_FILE = 'migration_lock.toml';
 
 // Same text as the Prisma CLI writes, so `prisma migrate` run elsewhere sees no difference.
 export const MIGRATION_LOCK = [
@@ -78,19 +78,19 @@ export function localMigrations(list: MigrationList): LocalMigration[] {
   }));
 }
 
-// What `_prisma_migrations.checksum` holds for a migration.sql written with LF line endings.
-export function sha256Hex(text: string): string {
+// The checksum `migrate deploy` records in `_prisma_migrations`: sha256 of migration.sql, in hex.
+function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** Writes `<migrationsDir>/<UTC yyyymmddHHMMSS>_<slug>/migration.sql` and returns the folder. */
-export function writeMigration(migrationsDir: string, name: string, sql: string, now = new Date()): string {
+export function writeMigration(migrationsDir: string, name: string, sql: string): string {
   const slug = slugify(name);
   if (!slug) throw new Error(`Migration name "${name}" has no letters or digits`);
   mkdirSync(migrationsDir, { recursive: true });
   const lockPath = path.join(migrationsDir, MIGRATION_LOCK_FILE);
   if (!existsSync(lockPath)) writeFileSync(lockPath, MIGRATION_LOCK);
-  const folder = path.join(migrationsDir, `${utcTimestamp(now)}_${slug}`);
+  const folder = path.join(migrationsDir, `${utcTimestamp(new Date())}_${slug}`);
   mkdirSync(folder); // no `recursive`: never overwrite an existing migration
   writeFileSync(path.join(folder, 'migration.sql'), sql);
   return folder;

@@ -123,8 +123,12 @@ export class Migrator {
   async resolve(name: string, as: 'applied' | 'rolled-back'): Promise<void> {
     await this.exclusively(() =>
       this.withEngine(this.targetFactory(), async (engine) => {
-        if (as === 'rolled-back') await engine.markMigrationRolledBack({ migrationName: name });
-        else await engine.markMigrationApplied({ migrationName: name, migrationsList: readMigrationsList(this.migrationsDir) });
+        if (as === 'rolled-back') {
+          await engine.markMigrationRolledBack({ migrationName: name });
+        } else {
+          const migrationsList = readMigrationsList(this.migrationsDir);
+          await engine.markMigrationApplied({ migrationName: name, migrationsList });
+        }
       }),
     );
   }
