@@ -42,6 +42,53 @@ const url = (protocols: string[]) =>
       }
     }, `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
 
+/** A comma-separated list in an environment variable, or a YAML list. */
+const list = z.preprocess(
+  (value) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value),
+  z.array(z.coerce.string().trim().min(1, 'expected non-empty items')),
+);
+
+const dmPolicy = z.enum(['pairing', 'allowlist', 'open', 'disabled'], {
+  error: 'expected one of pairing, allowlist, open, disabled',
+});
+
+const resetMode = z.enum(['daily', 'idle', 'both', 'never'], { error: 'expected one of daily, idle, both, never' });
+
+/** provider:model, e.g. "anthropic:claude-sonnet-4-5" or "openai-compatible:gpt-4o-mini". */
+const modelRef = z
+  .string()
+  .trim()
+  .regex(/^(openai-compatible|anthropic|ollama|echo):\S+$/, 'expected provider:model with provider one of openai-compatible, anthropic, ollama, echo');
+
+/**
+ * Who may talk to the bot on one platform and how; every platform block has these keys with its
+ * own prefix (TELEGRAM_ALLOWED_USERS, SLACK_ALLOWED_USERS, ...).
+ */
+export function channelAccessSchema(prefix: string, platform: string) {
+  return {
+    allowedUsers: key(list.default([]), {
+      env: `${prefix}_ALLOWED_USERS`,
+      description: `${platform} user ids allowed to talk to the agent (added to the database allowlist).`,
+    }),
+    adminUsers: key(list.default([]), {
+      env: `${prefix}_ADMIN_USERS`,
+      description: `${platform} user ids that may run admin-only commands.`,
+    }),
+    dmPolicy: key(dmPolicy.default('pairing'), {
+      env: `${prefix}_DM_POLICY`,
+      description: 'Direct messages from unknown users: pairing (send a code to approve), allowlist (ignore), open, disabled.',
+    }),
+    allowedGroups: key(list.default([]), {
+      env: `${prefix}_ALLOWED_GROUPS`,
+      description: `${platform} group/chat ids the bot answers in (when mentioned or replied to).`,
+    }),
+    sessionReset: key(resetMode.optional(), {
+      env: `${prefix}_SESSION_RESET`,
+      description: 'Overrides SESSION_RESET for this platform.',
+    }),
+  };
+}
+
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
   error: 'expected one of fatal, error, warn, info, debug, trace, silent',
 });
@@ -103,6 +150,153 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    telegram: z
+      .object({
+        botToken: key(z.string().trim().regex(/^\d+:[\w-]{20,}$/, 'expected a bot token like 123456:ABC... from @BotFather').optional(), {
+          env: 'TELEGRAM_BOT_TOKEN',
+          secret: true,
+          description: 'Bot token from @BotFather. Set: the Telegram channel is on.',
+        }),
+        mode: key(z.enum(['webhook', 'polling'], { error: 'expected webhook or polling' }).default('polling'), {
+          env: 'TELEGRAM_MODE',
+          description: 'polling (long polling getUpdates) or webhook (POST /webhooks/telegram).',
+        }),
+        webhookSecret: key(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'expected 16-256 characters of A-Z a-z 0-9 _ -').optional(), {
+          env: 'TELEGRAM_WEBHOOK_SECRET',
+          secret: true,
+          description: 'Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; required in webhook mode.',
+        }),
+        webhookUrl: key(url(['https:', 'http:']).optional(), {
+          env: 'TELEGRAM_WEBHOOK_URL',
+          description: 'Public URL of /webhooks/telegram to register with setWebhook at start (optional).',
+        }),
+        apiRoot: key(url(['https:', 'http:']).default('https://api.telegram.org'), {
+          env: 'TELEGRAM_API_ROOT',
+          description: 'Bot API server (a self-hosted one, or a fake in tests).',
+        }),
+        ...channelAccessSchema('TELEGRAM', 'Telegram'),
+      })
+      .strict()
+      .prefault({}),
+    llm: z
+      .object({
+        provider: key(z.enum(['openai-compatible', 'anthropic', 'ollama', 'echo'], {
+          error: 'expected one of openai-compatible, anthropic, ollama, echo',
+        }).optional(), {
+          env: 'LLM_PROVIDER',
+          description: 'Model provider. Unset: the gateway runs and tells users no model is configured.',
+        }),
+        model: key(z.string().trim().min(1).optional(), { env: 'LLM_MODEL', description: 'Model name for LLM_PROVIDER.' }),
+        fallbacks: key(z.preprocess(
+          (value) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value),
+          z.array(modelRef),
+        ).default([]), {
+          env: 'LLM_FALLBACKS',
+          description: 'Comma-separated provider:model list tried in order when the main model fails.',
+        }),
+        timeoutMs: key(positiveInt('a number of milliseconds').default(120_000), {
+          env: 'LLM_TIMEOUT_MS',
+          description: 'Longest wait for a model request, first byte to last.',
+        }),
+        maxRetries: key(z.coerce.number().int().min(0).max(10).default(2), {
+          env: 'LLM_MAX_RETRIES',
+          description: 'Retries of a failed request (429 retry-after is honoured) before the next fallback.',
+        }),
+        openaiBaseUrl: key(url(['https:', 'http:']).optional(), {
+          env: 'OPENAI_BASE_URL',
+          description: 'OpenAI-compatible endpoint (OpenAI, Kimi, DeepSeek, Qwen, vLLM, Ollama /v1).',
+        }),
+        openaiApiKey: key(z.string().trim().min(1).optional(), { env: 'OPENAI_API_KEY', secret: true, description: 'API key for OPENAI_BASE_URL.' }),
+        anthropicBaseUrl: key(url(['https:', 'http:']).optional(), { env: 'ANTHROPIC_BASE_URL', description: 'Anthropic API endpoint.' }),
+        anthropicApiKey: key(z.string().trim().min(1).optional(), { env: 'ANTHROPIC_API_KEY', secret: true, description: 'Anthropic API key.' }),
+        ollamaHost: key(url(['https:', 'http:']).optional(), { env: 'OLLAMA_HOST', description: 'Ollama server, e.g. http://127.0.0.1:11434.' }),
+      })
+      .strict()
+      .prefault({}),
+    agent: z
+      .object({
+        id: key(z.string().trim().regex(/^[a-z0-9_-]{1,32}$/, 'expected 1-32 of a-z 0-9 _ -').default('main'), {
+          env: 'AGENT_ID',
+          description: 'Agent id, part of every session key.',
+        }),
+        systemPrompt: key(z.string().default('You are a helpful assistant. Answer concisely.'), {
+          env: 'AGENT_SYSTEM_PROMPT',
+          description: 'System prompt (the personality).',
+        }),
+        historyMessages: key(z.coerce.number().int().min(0).max(500).default(20), {
+          env: 'AGENT_HISTORY_MESSAGES',
+          description: 'Earlier messages of the session sent with each turn.',
+        }),
+        streamEditIntervalMs: key(z.coerce.number().int().min(200).max(60_000).default(1_000), {
+          env: 'AGENT_STREAM_EDIT_INTERVAL_MS',
+          description: 'How often a streamed reply is edited in place on platforms that can edit.',
+        }),
+        maxOutputTokens: key(positiveInt('a positive whole number').default(2_048), {
+          env: 'AGENT_MAX_OUTPUT_TOKENS',
+          description: 'Upper bound on tokens per reply.',
+        }),
+      })
+      .strict()
+      .prefault({}),
+    sessions: z
+      .object({
+        reset: key(resetMode.default('daily'), {
+          env: 'SESSION_RESET',
+          description: 'When a conversation starts afresh: daily (at SESSION_RESET_HOUR), idle, both, never.',
+        }),
+        resetHour: key(z.coerce.number().int().min(0).max(23).default(4), {
+          env: 'SESSION_RESET_HOUR',
+          description: 'Hour (gateway local time) of the daily reset.',
+        }),
+        idleMinutes: key(positiveInt('a positive whole number').default(1_440), {
+          env: 'SESSION_IDLE_MINUTES',
+          description: 'Minutes of silence after which an idle reset happens.',
+        }),
+      })
+      .strict()
+      .prefault({}),
+    security: z
+      .object({
+        allowAllUsers: key(flag.default(false), {
+          env: 'GATEWAY_ALLOW_ALL_USERS',
+          description: 'true: anyone may talk to the agent (turns off the default-deny allowlist).',
+        }),
+        allowedUsers: key(list.default([]), {
+          env: 'GATEWAY_ALLOWED_USERS',
+          description: 'User ids allowed on every platform (added to the database allowlist).',
+        }),
+        adminUsers: key(list.default([]), {
+          env: 'GATEWAY_ADMIN_USERS',
+          description: 'User ids that are admins on every platform.',
+        }),
+        commandPermissions: key(z.string().trim().optional(), {
+          env: 'GATEWAY_COMMAND_PERMISSIONS',
+          description: 'Who may run each slash command: "model:admins;reset:everyone;debug:123,456".',
+        }),
+        rateLimitPerMinute: key(z.coerce.number().int().min(0).default(20), {
+          env: 'RATE_LIMIT_PER_MINUTE',
+          description: 'Messages per user per minute (0: no limit).',
+        }),
+        rateLimitPerHour: key(z.coerce.number().int().min(0).default(300), {
+          env: 'RATE_LIMIT_PER_HOUR',
+          description: 'Messages per user per hour (0: no limit).',
+        }),
+        trustedProxies: key(list.default([]), {
+          env: 'TRUSTED_PROXIES',
+          description: 'Proxy addresses/CIDRs whose X-Forwarded-For is believed.',
+        }),
+        webhookIpAllow: key(list.default([]), { env: 'WEBHOOK_IP_ALLOW', description: 'CIDRs allowed to call /webhooks (empty: all).' }),
+        webhookIpDeny: key(list.default([]), { env: 'WEBHOOK_IP_DENY', description: 'CIDRs refused on /webhooks.' }),
+        adminIpAllow: key(list.default([]), { env: 'ADMIN_IP_ALLOW', description: 'CIDRs allowed to call the admin API (empty: all).' }),
+        adminIpDeny: key(list.default([]), { env: 'ADMIN_IP_DENY', description: 'CIDRs refused on the admin API.' }),
+        controlIpAllow: key(list.default([]), {
+          env: 'CONTROL_IP_ALLOW',
+          description: 'CIDRs allowed on the control plane (WebSocket, /v1) (empty: all).',
+        }),
+        controlIpDeny: key(list.default([]), { env: 'CONTROL_IP_DENY', description: 'CIDRs refused on the control plane.' }),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: key(logLevel.default('info'), { env: 'LOG_LEVEL', description: 'Log level.' }),
@@ -114,6 +308,14 @@ export const configSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.telegram.botToken && config.telegram.mode === 'webhook' && !config.telegram.webhookSecret) {
+      ctx.addIssue({ code: 'custom', path: ['telegram', 'webhookSecret'], message: 'required when TELEGRAM_MODE is webhook' });
+    }
+    if (config.llm.provider && config.llm.provider !== 'echo' && !config.llm.model) {
+      ctx.addIssue({ code: 'custom', path: ['llm', 'model'], message: `required when LLM_PROVIDER is ${config.llm.provider}` });
+    }
+  });
 
 export type SwitchboardConfig = z.infer<typeof configSchema>;

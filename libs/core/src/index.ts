@@ -1,3 +1,23 @@
+export { CHANNEL_ADAPTERS } from './channels/channel-adapter';
+export type {
+  ChannelAdapter,
+  ChannelCapabilities,
+  InboundOutcome,
+  InboundSink,
+  WebhookRequest,
+  WebhookResponse,
+} from './channels/channel-adapter';
 export { DomainError, ErrorCode, isDomainError } from './errors/domain-error';
 export type { DomainErrorOptions } from './errors/domain-error';
 export type { ReadinessProbe } from './health/readiness-probe';
+export type {
+  Attachment,
+  AttachmentKind,
+  ChatTarget,
+  ChatType,
+  InboundMessage,
+  OutboundAttachment,
+  OutboundMessage,
+  Sender,
+  SentMessage,
+} from './messages/message';
