@@ -6,12 +6,19 @@ const { fork } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { Queue } = require('bullmq');
 const { intFlag } = require('./lib/args');
 const { memoryOf } = require('./lib/rss');
-const { createDatabase, DIST, printJson, REDIS_URL, uniqueName } = require('./lib/services');
+const { createDatabase, DIST, migrate, printJson, REDIS_URL, uniqueName } = require('./lib/services');
 const { percentile, round } = require('./lib/stats');
 const { printTable } = require('./lib/table');
 const { sleep, withTimeout } = require('./lib/time');
+// The compiled drivers, built outside Nest as e2e/fixtures/queue-worker.js does.
+const { openDatabase } = require(`${DIST}/libs/persistence/src/database`);
+const { QueueJobRepository } = require(`${DIST}/libs/persistence/src/queue-jobs/queue-job.repository`);
+const { InProcessQueueDriver } = require(`${DIST}/libs/queue/src/in-process/in-process.driver`);
+const { BullMqQueueDriver, BULLMQ_PREFIX } = require(`${DIST}/libs/queue/src/bullmq/bullmq.driver`);
+const { redisOptionsFromUrl } = require(`${DIST}/libs/queue/src/bullmq/redis-options`);
 
 const DRIVERS = ['in-process/pglite', 'in-process/postgres', 'bullmq/redis'];
 const CONCURRENCIES = [8, 1];
@@ -83,21 +90,25 @@ async function measureCase(spec) {
 }
 
 // Each set-up owns its store (a temp dir, a database, a uniquely named queue) and removes it on close.
+// Stores are created and migrated beforehand, so the figures are those of a gateway that restarts.
 const SETUPS = {
   'in-process/pglite': (defaults) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-queue-'));
-    const { openDatabase } = require(`${DIST}/libs/persistence/src/database`);
-    return inProcessOn(() => openDatabase({ dataDir }), defaults, () => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const open = () => {
+      migrate({ SWITCHBOARD_DATA_DIR: dataDir });
+      return openDatabase({ dataDir });
+    };
+    return inProcessOn(open, defaults, () => fs.rmSync(dataDir, { recursive: true, force: true }));
   },
   'in-process/postgres': async (defaults) => {
     const database = await createDatabase();
-    const { openDatabase } = require(`${DIST}/libs/persistence/src/database`);
-    return inProcessOn(() => openDatabase({ url: database.url }), defaults, database.drop);
+    const open = () => {
+      migrate({ DATABASE_URL: database.url });
+      return openDatabase({ url: database.url });
+    };
+    return inProcessOn(open, defaults, database.drop);
   },
   'bullmq/redis': async (defaults) => {
-    const { Queue } = require('bullmq');
-    const { BullMqQueueDriver, BULLMQ_PREFIX } = require(`${DIST}/libs/queue/src/bullmq/bullmq.driver`);
-    const { redisOptionsFromUrl } = require(`${DIST}/libs/queue/src/bullmq/redis-options`);
     const connection = redisOptionsFromUrl(REDIS_URL);
     // A queue of its own: obliterating it at the end must not touch a gateway's queues.
     const jobName = uniqueName('bench.noop');
@@ -119,8 +130,6 @@ const SETUPS = {
 };
 
 async function inProcessOn(open, defaults, removeStore) {
-  const { QueueJobRepository } = require(`${DIST}/libs/persistence/src/queue-jobs/queue-job.repository`);
-  const { InProcessQueueDriver } = require(`${DIST}/libs/queue/src/in-process/in-process.driver`);
   let db;
   try {
     db = await open();

@@ -7,6 +7,7 @@ const { Client } = require('pg');
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = path.join(ROOT, 'dist');
+const CLI = path.join(ROOT, 'bin/switchboard.js');
 // Loopback only: a benchmark must never load a shared or remote server.
 const POSTGRES_URL = 'postgresql://postgres@127.0.0.1:5432/test';
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -34,6 +35,19 @@ async function adminQuery(sql) {
   }
 }
 
+/**
+ * Creates or updates a store the way an operator does, with `switchboard db migrate` in a process of
+ * its own, so the measured process carries neither the migration engine nor PGlite's initdb in its RSS.
+ */
+function migrate(env) {
+  execFileSync(process.execPath, [CLI, 'db', 'migrate'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+    stdio: 'pipe',
+    timeout: 120_000,
+  });
+}
+
 /** Where the figures come from, so that pasted results can be compared later. */
 function environment() {
   let commit = 'unknown';
@@ -55,4 +69,4 @@ function printJson(bench, data) {
   process.stdout.write(`BENCH_JSON ${JSON.stringify({ bench, ...environment(), ...data })}\n`);
 }
 
-module.exports = { ROOT, DIST, REDIS_URL, uniqueName, createDatabase, printJson };
+module.exports = { ROOT, DIST, REDIS_URL, uniqueName, createDatabase, migrate, printJson };
