@@ -1,8 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AgentModule } from '@switchboard/agent';
+import { ChannelProbes, ChannelsModule } from '@switchboard/channels';
 import { ConfigModule, SwitchboardConfig } from '@switchboard/config';
 import { HealthModule, LoggingModule, MetricsModule } from '@switchboard/observability';
 import { DatabaseProbe, PersistenceModule } from '@switchboard/persistence';
+import { ProvidersModule } from '@switchboard/providers';
 import { QueueModule, QueueProbe } from '@switchboard/queue';
+import { SecurityModule } from '@switchboard/security';
+import { SessionsModule } from '@switchboard/sessions';
+import { DomainErrorFilter } from './http/domain-error.filter';
+import { LocalAdminModule } from './local-admin/local-admin.module';
 import { QueueMetricsBridge } from './metrics/queue-metrics.bridge';
 
 /** The gateway process: every module, wired once from the validated configuration. */
@@ -17,9 +25,15 @@ export class AppModule {
         MetricsModule,
         PersistenceModule,
         QueueModule.forRoot(config),
-        HealthModule.forRoot([DatabaseProbe, QueueProbe]),
+        SecurityModule,
+        SessionsModule,
+        ProvidersModule,
+        ChannelsModule.forRoot(config),
+        AgentModule,
+        LocalAdminModule,
+        HealthModule.forRoot([DatabaseProbe, QueueProbe, ChannelProbes]),
       ],
-      providers: [QueueMetricsBridge],
+      providers: [QueueMetricsBridge, { provide: APP_FILTER, useClass: DomainErrorFilter }],
     };
   }
 }

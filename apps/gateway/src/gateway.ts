@@ -5,6 +5,8 @@ import { Logger } from 'nestjs-pino';
 import type { SwitchboardConfig } from '@switchboard/config';
 import { REQUEST_ID_HEADER_NAME, requestIdFor } from '@switchboard/observability';
 import { AppModule } from './app.module';
+import { LocalAdminToken } from './local-admin/local-admin.token';
+import { removeRuntimeFile, writeRuntimeFile } from './local-admin/runtime-file';
 
 export interface RunningGateway {
   url: string;
@@ -17,6 +19,8 @@ export async function startGateway(config: SwitchboardConfig): Promise<RunningGa
   const adapter = new FastifyAdapter({ trustProxy: false, requestIdHeader: false, genReqId: requestIdFor });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
+    // Webhook signatures are computed over the body exactly as sent.
+    rawBody: true,
     // Throw start-up errors to the caller (the CLI prints them) instead of aborting the process.
     abortOnError: false,
   });
@@ -37,10 +41,13 @@ export async function startGateway(config: SwitchboardConfig): Promise<RunningGa
   await app.listen(config.gateway.port, config.gateway.host);
   const address = app.getHttpServer().address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  writeRuntimeFile(config.database.dataDir, { url, token: app.get(LocalAdminToken).value });
   return {
-    url: `http://${host}:${address.port}`,
+    url,
     async stop() {
       draining = true;
+      removeRuntimeFile(config.database.dataDir);
       await app.close();
     },
   };

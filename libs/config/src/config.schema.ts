@@ -319,3 +319,15 @@ export const configSchema = z
   });
 
 export type SwitchboardConfig = z.infer<typeof configSchema>;
+
+/** The access settings every platform block shares (see channelAccessSchema). */
+export type ChannelAccessConfig = Pick<
+  SwitchboardConfig['telegram'],
+  'allowedUsers' | 'adminUsers' | 'dmPolicy' | 'allowedGroups' | 'sessionReset'
+>;
+
+/** The access block of a platform, or undefined for a platform without one. */
+export function channelAccessConfig(config: SwitchboardConfig, platform: string): ChannelAccessConfig | undefined {
+  const blocks: Record<string, ChannelAccessConfig> = { telegram: config.telegram };
+  return blocks[platform];
+}

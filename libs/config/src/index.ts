@@ -6,5 +6,5 @@ export { loadConfig } from './config.loader';
 export type { LoadConfigOptions } from './config.loader';
 export { configReferenceMarkdown } from './config.reference';
 export { redactConfig, redactUrl } from './config.redact';
-export { configSchema } from './config.schema';
-export type { SwitchboardConfig } from './config.schema';
+export { channelAccessConfig, configSchema } from './config.schema';
+export type { ChannelAccessConfig, SwitchboardConfig } from './config.schema';

@@ -1,4 +1,5 @@
 export { CHANNEL_ADAPTERS } from './channels/channel-adapter';
+export { ChannelRegistry } from './channels/channel-registry';
 export type {
   ChannelAdapter,
   ChannelCapabilities,

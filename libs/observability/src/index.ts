@@ -1,4 +1,5 @@
 export { HealthModule } from './health/health.module';
+export type { ReadinessProbeSet } from './health/readiness-probes.token';
 export { LoggingModule, REQUEST_ID_HEADER_NAME, requestIdFor } from './logging/logging.module';
 export { REDACTED_LOG_PATHS } from './logging/redaction';
 export { MetricsModule } from './metrics/metrics.module';

@@ -48,11 +48,17 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
 }
 
+/**
+ * Embedded PostgreSQL. shared_buffers is lowered from PostgreSQL's 128 MB default, which is
+ * otherwise most of an idle embedded gateway's memory.
+ */
 async function openPglite(dataDir: string): Promise<Database> {
   const lock = DataDirLock.acquire(dataDir);
   let pglite: PGlite | undefined;
   try {
-    pglite = await PGlite.create(path.join(dataDir, 'pglite'));
+    pglite = await PGlite.create(path.join(dataDir, 'pglite'), {
+      startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
+    });
     const migrator = Migrator.forPglite(pglite);
     const appliedMigrations = await migrator.apply();
     await migrator.close();

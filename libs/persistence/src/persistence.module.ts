@@ -3,9 +3,21 @@ import { APP_CONFIG, SwitchboardConfig, redactUrl } from '@switchboard/config';
 import { Database, openDatabase } from './database';
 import { DatabaseProbe } from './database.probe';
 import { DATABASE } from './database.token';
+import { MessageRepository } from './messages/message.repository';
 import { QueueJobRepository } from './queue-jobs/queue-job.repository';
+import { AllowlistRepository } from './security/allowlist.repository';
+import { PairingRepository } from './security/pairing.repository';
+import { SessionRepository } from './sessions/session.repository';
+import { TurnRepository } from './turns/turn.repository';
 
-const repositories = [QueueJobRepository];
+const repositories = [
+  QueueJobRepository,
+  SessionRepository,
+  MessageRepository,
+  TurnRepository,
+  AllowlistRepository,
+  PairingRepository,
+];
 
 /** Opens the database once (PostgreSQL or embedded PGlite) and provides the repositories. */
 @Global()

@@ -5,8 +5,10 @@
 export interface JobMap {
   /** An accepted inbound message (its row is the durable record) waiting for its agent turn. */
   'message.process': { messageId: string };
+  /** A short message from the gateway itself to a chat (pairing approved, ...). */
+  'channel.notify': { platform: string; accountId: string; chatId: string; threadId?: string; text: string };
 }
 
 export type JobName = keyof JobMap & string;
 
-export const JOB_NAMES: readonly JobName[] = ['message.process'];
+export const JOB_NAMES: readonly JobName[] = ['message.process', 'channel.notify'];

@@ -151,8 +151,9 @@ describe.each([
     await queue.process(job, async () => {
       runs++;
     });
-    const first = await queue.add(job, { n: 4 }, { jobId: 'same-id' });
-    const second = await queue.add(job, { n: 5 }, { jobId: 'same-id' });
+    const first = await queue.add(job, { n: 4 }, { jobId: 'telegram:42:7' });
+    const second = await queue.add(job, { n: 5 }, { jobId: 'telegram:42:7' });
+    expect(first).toBe('telegram:42:7');
     expect(second).toBe(first);
     await until(() => runs === 1);
     await sleep(200);

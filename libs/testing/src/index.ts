@@ -8,6 +8,7 @@ export type {
   FakeLlmResponder,
   FakeLlmToolCall,
 } from './fake-llm/fake-llm.types';
+export { FAKE_TELEGRAM_BOT, FAKE_TELEGRAM_TOKEN, FakeTelegramServer, type FakeBotMessage, type FakeWebhook } from './fake-telegram/fake-telegram.server';
 export { FakePlatformServer } from './fake-platform/fake-platform.server';
 export type {
   FakeCallFilter,

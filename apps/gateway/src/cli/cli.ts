@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { configReferenceMarkdown } from '@switchboard/config';
 import { version } from '../version';
 import { GlobalOptions } from './cli-config';
+import { allowlistCommand, pairingCommand } from './access.command';
 import { CliError } from './cli-output';
 import { dbCommand } from './db.command';
 import { doctorCommand } from './doctor.command';
@@ -23,6 +24,8 @@ export function buildProgram(): Command {
   gateway.addCommand(gatewayStatusCommand(global));
   gateway.addCommand(gatewayInstallCommand(global));
   program.addCommand(gateway);
+  program.addCommand(allowlistCommand(global));
+  program.addCommand(pairingCommand(global));
   program.addCommand(dbCommand(global));
   program.addCommand(doctorCommand(global));
   program

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { ReadinessProbe } from '@switchboard/core';
-import { READINESS_PROBES } from './readiness-probes.token';
+import { ProbeSource, READINESS_PROBES, expandProbes } from './readiness-probes.token';
 
 const PROBE_TIMEOUT_MS = 2_000;
 
@@ -12,7 +12,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    @Inject(READINESS_PROBES) private readonly probes: ReadinessProbe[],
+    @Inject(READINESS_PROBES) private readonly probes: ProbeSource[],
   ) {}
 
   /** Liveness: the process answers. Never touches a dependency, so it stays cheap. */
@@ -25,7 +25,7 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check(this.probes.map((probe) => () => this.run(probe)));
+    return this.health.check(expandProbes(this.probes).map((probe) => () => this.run(probe)));
   }
 
   private async run(probe: ReadinessProbe) {

@@ -2,7 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { ReadinessProbe } from '@switchboard/core';
 import { HealthController } from './health.controller';
-import { READINESS_PROBES } from './readiness-probes.token';
+import { ProbeSource, READINESS_PROBES, ReadinessProbeSet } from './readiness-probes.token';
 
 /**
  * `GET /health` (liveness) and `GET /ready` (readiness of each probe given here). The probes are
@@ -10,12 +10,12 @@ import { READINESS_PROBES } from './readiness-probes.token';
  */
 @Module({})
 export class HealthModule {
-  static forRoot(probes: Type<ReadinessProbe>[]): DynamicModule {
+  static forRoot(probes: Type<ReadinessProbe | ReadinessProbeSet>[]): DynamicModule {
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController],
-      providers: [{ provide: READINESS_PROBES, inject: probes, useFactory: (...found: ReadinessProbe[]) => found }],
+      providers: [{ provide: READINESS_PROBES, inject: probes, useFactory: (...found: ProbeSource[]) => found }],
     };
   }
 }

@@ -40,14 +40,15 @@ export class BullMqQueueDriver<M extends object> implements QueueDriver<M> {
 
   async add<N extends keyof M & string>(name: N, payload: M[N], options: AddJobOptions = {}): Promise<string> {
     const job = await this.queueFor(name).add(name, payload, {
-      jobId: options.jobId,
+      // BullMQ refuses ":" in custom ids (its key separator); the port allows any string.
+      jobId: options.jobId === undefined ? undefined : encodeURIComponent(options.jobId),
       delay: options.delayMs,
       attempts: options.attempts ?? this.defaults.attempts,
       backoff: { type: BACKOFF_TYPE },
       removeOnComplete: { age: DEDUPE_WINDOW_S },
       removeOnFail: false,
     });
-    return job.id!;
+    return decodeURIComponent(job.id!);
   }
 
   async process<N extends keyof M & string>(name: N, handler: JobHandler<M[N]>, options: ProcessOptions = {}): Promise<void> {
@@ -57,7 +58,7 @@ export class BullMqQueueDriver<M extends object> implements QueueDriver<M> {
       async (job: Job) => {
         try {
           await handler({
-            id: job.id!,
+            id: decodeURIComponent(job.id!),
             name,
             payload: job.data,
             attempt: job.attemptsMade + 1,
@@ -97,7 +98,7 @@ export class BullMqQueueDriver<M extends object> implements QueueDriver<M> {
   async deadLetters(name: keyof M & string, limit = 50): Promise<DeadLetter[]> {
     const failed = await this.queueFor(name).getFailed(0, limit - 1);
     return failed.map((job) => ({
-      id: job.id!,
+      id: decodeURIComponent(job.id!),
       name: job.name,
       payload: job.data,
       attempts: job.attemptsMade,

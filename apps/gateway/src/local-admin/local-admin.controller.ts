@@ -1,0 +1,47 @@
+import { Body, Controller, Delete, Get, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { AccessAdminService } from './access-admin';
+import { LocalAdminGuard } from './local-admin.token';
+
+interface ActorBody {
+  actor?: unknown;
+}
+
+const actorOf = (body: ActorBody | undefined) => (typeof body?.actor === 'string' && body.actor ? body.actor.slice(0, 64) : 'cli');
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/** `/api/local/*`: what the CLI changes while a gateway runs (PGlite is open in one process only). */
+@Controller('api/local')
+@UseGuards(LocalAdminGuard)
+export class LocalAdminController {
+  constructor(private readonly admin: AccessAdminService) {}
+
+  @Get('allowlist')
+  listAllowlist(@Query('platform') platform?: string) {
+    return this.admin.listAllowlist(platform);
+  }
+
+  @Post('allowlist')
+  addToAllowlist(@Body() body: ActorBody & { platform?: unknown; userId?: unknown }) {
+    return this.admin.addToAllowlist(text(body?.platform), text(body?.userId), actorOf(body));
+  }
+
+  @Delete('allowlist/:platform/:userId')
+  removeFromAllowlist(@Param('platform') platform: string, @Param('userId') userId: string) {
+    return this.admin.removeFromAllowlist(platform, userId);
+  }
+
+  @Get('pairing')
+  listPairings(@Query('platform') platform?: string) {
+    return this.admin.listPairings(platform);
+  }
+
+  @Post('pairing/approve')
+  approvePairing(@Body() body: ActorBody & { platform?: unknown; code?: unknown }) {
+    return this.admin.approvePairing(text(body?.platform), text(body?.code), actorOf(body));
+  }
+
+  @Post('pairing/revoke')
+  revokePairing(@Body() body: ActorBody & { platform?: unknown; userId?: unknown }) {
+    return this.admin.revokePairing(text(body?.platform), text(body?.userId), actorOf(body));
+  }
+}

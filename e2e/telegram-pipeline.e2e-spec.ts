@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ALICE, MALLORY, TelegramHarness, sleep } from './support/telegram-harness';
+import { REDIS_URL, createTestDatabase } from './support/postgres';
+
+const harness = new TelegramHarness();
+beforeAll(() => harness.start());
+afterAll(() => harness.stop());
+beforeEach(() => {
+  harness.telegram.clear();
+  harness.llm.reset();
+});
+
+const REPLY = 'Paris is the capital of France. It sits on the Seine and has about two million people.';
+
+describe('Telegram → agent → Telegram', () => {
+  it('answers an allowlisted DM with a reply streamed by editing one message (embedded mode)', async () => {
+    const gateway = await harness.gateway(harness.env());
+    harness.llm.enqueue({ text: REPLY, chunks: 6, chunkDelayMs: 120 });
+
+    const status = await harness.post(gateway, harness.telegram.build.privateText('What is the capital of France?', { from: ALICE }));
+    expect(status).toBe(200);
+
+    const [reply] = await harness.waitForMessages(ALICE.id, (texts) => texts[0] === REPLY);
+    expect(harness.telegram.messagesIn(ALICE.id)).toHaveLength(1);
+    expect(reply.history.length).toBeGreaterThanOrEqual(3); // first draft, at least one edit, final text
+    expect(reply.replyToMessageId).toBeDefined();
+    expect(harness.llm.requests[0].userText).toBe('What is the capital of France?');
+    expect(harness.telegram.chatActions(ALICE.id).some((a) => a.action === 'typing')).toBe(true);
+  });
+
+  it('does the same on PostgreSQL + BullMQ in polling mode, keeping the conversation history', async () => {
+    const db = await createTestDatabase();
+    try {
+      await harness.gateway(harness.env({ DATABASE_URL: db.url, REDIS_URL, TELEGRAM_MODE: 'polling' }));
+      harness.llm.enqueue({ text: 'First answer.' }, { text: REPLY, chunks: 5, chunkDelayMs: 100 });
+
+      harness.telegram.queueUpdate(harness.telegram.build.privateText('Hi, I am Alice.', { from: ALICE }));
+      await harness.waitForMessages(ALICE.id, (texts) => texts[0] === 'First answer.');
+      harness.telegram.queueUpdate(harness.telegram.build.privateText('What is the capital of France?', { from: ALICE }));
+      const messages = await harness.waitForMessages(ALICE.id, (texts) => texts[1] === REPLY);
+      expect(messages[1].history.length).toBeGreaterThanOrEqual(2);
+
+      const second = harness.llm.requests[1].body as { messages: { role: string; content: string }[] };
+      expect(second.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+      expect(second.messages[2].content).toBe('First answer.');
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('answers the same update delivered twice only once', async () => {
+    const gateway = await harness.gateway(harness.env());
+    const update = harness.telegram.build.privateText('Hello?', { from: ALICE });
+    expect(await harness.post(gateway, update)).toBe(200);
+    expect(await harness.post(gateway, update)).toBe(200);
+    await harness.waitForMessages(ALICE.id, (texts) => texts.length === 1 && texts[0] === 'echo: Hello?');
+    await sleep(1_000);
+    expect(harness.telegram.messagesIn(ALICE.id)).toHaveLength(1);
+    expect(harness.llm.requests).toHaveLength(1);
+  });
+
+  it('refuses a wrong webhook secret (401) and malformed JSON (400), storing nothing', async () => {
+    const gateway = await harness.gateway(harness.env());
+    const update = harness.telegram.build.privateText('sneaky', { from: ALICE });
+    expect(await harness.post(gateway, update, 'wrong-secret-wrong-secret')).toBe(401);
+    expect(await harness.post(gateway, update, null)).toBe(401);
+    expect(await harness.post(gateway, '{"update_id": 1, "message": ')).toBe(400);
+    await sleep(500);
+    expect(harness.telegram.messagesIn(ALICE.id)).toHaveLength(0);
+    expect(harness.llm.requests).toHaveLength(0);
+    const metrics = await fetch(`${gateway.url}/metrics`).then((r) => r.text());
+    expect(metrics).not.toMatch(/switchboard_messages_in_total\{platform="telegram",outcome="accepted"\}/);
+  });
+
+  it('answers in an allowlisted group only when mentioned', async () => {
+    const groupId = -1001234567890;
+    const gateway = await harness.gateway(harness.env({ TELEGRAM_ALLOWED_GROUPS: String(groupId) }));
+    expect(await harness.post(gateway, harness.telegram.build.groupText('just chatting', { chatId: groupId }))).toBe(200);
+    const mention = `@${harness.telegram.botUsername} what time is it?`;
+    expect(await harness.post(gateway, harness.telegram.build.groupText(mention, { chatId: groupId }))).toBe(200);
+    await harness.waitForMessages(groupId, (texts) => texts.length === 1);
+    await sleep(500);
+    expect(harness.telegram.messagesIn(groupId)).toHaveLength(1);
+    expect(harness.llm.requests.map((r) => r.userText)).toEqual([expect.stringContaining('what time is it?')]);
+  });
+
+  it('tells the user when no model is configured', async () => {
+    const env = harness.env();
+    delete env.LLM_PROVIDER;
+    const gateway = await harness.gateway(env);
+    await harness.post(gateway, harness.telegram.build.privateText('anyone there?', { from: ALICE }));
+    const [reply] = await harness.waitForMessages(ALICE.id, (texts) => texts.length === 1);
+    expect(reply.text).toContain('No model is configured');
+  });
+
+  it('ignores strangers under the allowlist DM policy', async () => {
+    const gateway = await harness.gateway(harness.env({ TELEGRAM_DM_POLICY: 'allowlist' }));
+    expect(await harness.post(gateway, harness.telegram.build.privateText('let me in', { from: MALLORY }))).toBe(200);
+    await sleep(800);
+    expect(harness.telegram.messagesIn(MALLORY.id)).toHaveLength(0);
+    expect(harness.llm.requests).toHaveLength(0);
+  });
+});

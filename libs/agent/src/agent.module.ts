@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { MessageProcessor } from './turn/message.processor';
+import { NotifyProcessor } from './turn/notify.processor';
+import { TurnRunner } from './turn/turn-runner';
+
+/** The session worker: consumes queued messages and answers them through the model. */
+@Module({
+  providers: [TurnRunner, MessageProcessor, NotifyProcessor],
+  exports: [TurnRunner],
+})
+export class AgentModule {}

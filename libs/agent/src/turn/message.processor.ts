@@ -1,0 +1,55 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { MessageRepository, SessionRepository, TurnRepository } from '@switchboard/persistence';
+import { JobContext, JobMap, QUEUE_DRIVER, QueueDriver } from '@switchboard/queue';
+import { SessionLock } from '@switchboard/sessions';
+import { TurnRunner } from './turn-runner';
+
+const RECOVERY_BATCH = 500;
+
+/**
+ * Consumes `message.process` jobs: loads the stored message, takes the session's lock (one run
+ * per session at a time) and runs the turn. At start it re-queues accepted messages whose turn
+ * has not finished — the message row, not the queue, is the record of what was accepted.
+ */
+@Injectable()
+export class MessageProcessor implements OnApplicationBootstrap {
+  private readonly logger = new Logger('MessageProcessor');
+
+  constructor(
+    @Inject(QUEUE_DRIVER) private readonly queue: QueueDriver,
+    private readonly messages: MessageRepository,
+    private readonly sessions: SessionRepository,
+    private readonly turns: TurnRepository,
+    private readonly lock: SessionLock,
+    private readonly runner: TurnRunner,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.process('message.process', (job) => this.handle(job));
+    await this.requeueUnfinished();
+  }
+
+  async handle(job: JobContext<JobMap['message.process']>): Promise<void> {
+    const inbound = await this.messages.findInbound(job.payload.messageId);
+    if (!inbound) return; // deleted with its session
+    const session = await this.sessions.findById(inbound.sessionId);
+    if (!session) return;
+    const last = job.attempt >= job.maxAttempts;
+    try {
+      await this.lock.run(session.key, () => this.runner.run(inbound, session, { last }));
+    } catch (error) {
+      if (last) {
+        const turn = await this.turns.begin(inbound.id);
+        await this.turns.markFailed(turn.id, error instanceof Error ? error.message : String(error));
+      }
+      throw error;
+    }
+  }
+
+  private async requeueUnfinished(): Promise<void> {
+    const ids = await this.messages.findUnfinishedInboundIds(RECOVERY_BATCH);
+    // The job id is the message id: a message whose job is still queued is not queued twice.
+    for (const id of ids) await this.queue.add('message.process', { messageId: id }, { jobId: id });
+    if (ids.length) this.logger.log(`re-queued ${ids.length} unfinished message(s)`);
+  }
+}

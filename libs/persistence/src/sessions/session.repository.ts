@@ -1,0 +1,98 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ChatType } from '@switchboard/core';
+import type { Database } from '../database';
+import { DATABASE } from '../database.token';
+import type { Session as SessionRow } from '../generated/prisma/client';
+
+export interface SessionRecord {
+  id: string;
+  key: string;
+  agentId: string;
+  platform: string;
+  accountId: string;
+  chatType: ChatType;
+  chatId: string;
+  threadId: string | null;
+  createdAt: Date;
+  lastActivityAt: Date;
+  /** History before this instant is not sent to the model. */
+  resetAt: Date | null;
+}
+
+export interface SessionIdentity {
+  key: string;
+  agentId: string;
+  platform: string;
+  accountId: string;
+  chatType: ChatType;
+  chatId: string;
+  threadId?: string;
+}
+
+export interface SessionPage {
+  sessions: SessionRecord[];
+  totalCount: number;
+}
+
+@Injectable()
+export class SessionRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  /** The session with this key, created on first use. */
+  async findOrCreate(identity: SessionIdentity): Promise<SessionRecord> {
+    const row = await this.db.prisma.session.upsert({
+      where: { key: identity.key },
+      create: { ...identity, threadId: identity.threadId ?? null },
+      update: {},
+    });
+    return toSession(row);
+  }
+
+  async findByKey(key: string): Promise<SessionRecord | null> {
+    const row = await this.db.prisma.session.findUnique({ where: { key } });
+    return row ? toSession(row) : null;
+  }
+
+  async findById(id: string): Promise<SessionRecord | null> {
+    const row = await this.db.prisma.session.findUnique({ where: { id } });
+    return row ? toSession(row) : null;
+  }
+
+  async touch(id: string, at: Date): Promise<void> {
+    await this.db.prisma.session.update({ where: { id }, data: { lastActivityAt: at } });
+  }
+
+  /** Starts the conversation afresh: earlier history stays stored but is no longer used. */
+  async reset(id: string, at: Date): Promise<void> {
+    await this.db.prisma.session.update({ where: { id }, data: { resetAt: at } });
+  }
+
+  async list(options: { limit: number; offset: number; search?: string }): Promise<SessionPage> {
+    const where = options.search ? { key: { contains: options.search } } : {};
+    const [rows, totalCount] = await Promise.all([
+      this.db.prisma.session.findMany({ where, orderBy: { lastActivityAt: 'desc' }, take: options.limit, skip: options.offset }),
+      this.db.prisma.session.count({ where }),
+    ]);
+    return { sessions: rows.map(toSession), totalCount };
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.prisma.session.delete({ where: { id } });
+  }
+}
+
+function toSession(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    key: row.key,
+    agentId: row.agentId,
+    platform: row.platform,
+    accountId: row.accountId,
+    chatType: row.chatType,
+    chatId: row.chatId,
+    threadId: row.threadId,
+    createdAt: row.createdAt,
+    lastActivityAt: row.lastActivityAt,
+    resetAt: row.resetAt,
+  };
+}

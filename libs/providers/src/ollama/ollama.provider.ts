@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError, ErrorCode } from '@switchboard/core';
+import { Ollama, type ChatResponse, type Message, type Tool } from 'ollama';
+import type { LlmEvent, LlmMessage, LlmProvider, LlmRequest, LlmToolDefinition } from '../llm-provider';
+import { toDomainError } from '../provider-errors';
+import { type LlmStopReason, parseToolArguments } from '../provider-support';
+
+export interface OllamaOptions {
+  host?: string;
+}
+
+const DEFAULT_HOST = 'http://127.0.0.1:11434';
+
+/** Ollama's native `/api/chat`. */
+export class OllamaProvider implements LlmProvider {
+  readonly id = 'ollama';
+
+  private readonly host: string;
+
+  constructor(options: OllamaOptions) {
+    this.host = options.host ?? DEFAULT_HOST;
+  }
+
+  async *stream(request: LlmRequest): AsyncIterable<LlmEvent> {
+    const source = `${this.id}:${request.model}`;
+    try {
+      const stream = await this.client(request.signal).chat({
+        model: request.model,
+        messages: toOllamaMessages(request.messages),
+        tools: request.tools?.length ? request.tools.map(toOllamaTool) : undefined,
+        options: { num_predict: request.maxOutputTokens, temperature: request.temperature },
+        stream: true,
+      });
+      let last: ChatResponse | undefined;
+      let calledTools = false;
+      for await (const part of stream) {
+        if (part.message.content) yield { type: 'text', delta: part.message.content };
+        // Ollama sends each call whole, with its arguments as an object and without an id.
+        for (const call of part.message.tool_calls ?? []) {
+          calledTools = true;
+          const { name, arguments: args } = call.function;
+          yield { type: 'tool_call', call: { id: `call_${randomUUID()}`, name, arguments: JSON.stringify(args ?? {}) } };
+        }
+        if (part.done) last = part;
+      }
+      if (!last) throw new DomainError(ErrorCode.TEMPORARY, `${source}: the stream ended before its last line`);
+      yield { type: 'usage', inputTokens: last.prompt_eval_count ?? 0, outputTokens: last.eval_count ?? 0 };
+      yield { type: 'done', stopReason: stopReasonOf(last.done_reason, calledTools) };
+    } catch (error) {
+      throw toDomainError(error, source);
+    }
+  }
+
+  async healthProbe(signal?: AbortSignal): Promise<Record<string, unknown>> {
+    try {
+      const list = await this.client(signal).list();
+      return { host: this.host, models: list.models.length };
+    } catch (error) {
+      throw toDomainError(error, this.id);
+    }
+  }
+
+  // The client takes no signal per request (its abort() only reaches streams already open), so
+  // each request gets a client whose fetch carries the request's signal from the first byte.
+  private client(signal: AbortSignal | undefined): Ollama {
+    const boundFetch: typeof fetch = (input, init) =>
+      fetch(input, { ...init, signal: init?.signal && signal ? AbortSignal.any([init.signal, signal]) : (signal ?? init?.signal) });
+    return new Ollama({ host: this.host, fetch: boundFetch });
+  }
+}
+
+function toOllamaMessages(messages: LlmMessage[]): Message[] {
+  // Ollama matches a tool result to its call by the tool's name; calls have no ids there.
+  const toolNames = new Map(messages.flatMap((message) => message.toolCalls ?? []).map((call) => [call.id, call.name]));
+  return messages.map((message) => ({
+    role: message.role,
+    content: message.content,
+    ...(message.toolCalls?.length && {
+      tool_calls: message.toolCalls.map((call) => ({ function: { name: call.name, arguments: parseToolArguments(call.arguments) } })),
+    }),
+    ...(message.role === 'tool' && { tool_name: toolNames.get(message.toolCallId ?? '') }),
+  }));
+}
+
+function toOllamaTool(tool: LlmToolDefinition): Tool {
+  return { type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.parameters } };
+}
+
+function stopReasonOf(doneReason: string | undefined, calledTools: boolean): LlmStopReason {
+  // Ollama reports "stop" after tool calls too.
+  if (calledTools) return 'tool_calls';
+  if (doneReason === 'stop') return 'end';
+  if (doneReason === 'length') return 'max_tokens';
+  return 'other';
+}

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+
+/**
+ * One agent run per session at a time in this process: runs for the same key wait in arrival
+ * order; different keys run in parallel.
+ */
+@Injectable()
+export class SessionLock {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const current = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous.then(() => current);
+    this.tails.set(key, tail);
+    await previous;
+    try {
+      return await work();
+    } finally {
+      release();
+      // The last run in line removes the entry so the map does not grow with every session.
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+
+  /** Sessions with a run in progress or waiting. */
+  get busyCount(): number {
+    return this.tails.size;
+  }
+}
