@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { ConfigError, SwitchboardConfig, loadConfig, redactUrl } from '@switchboard/config';
+import { CHANNEL_FACTORIES } from '@switchboard/channels';
+import { SwitchboardMetrics } from '@switchboard/observability';
 import { DataDirLock, withMigrator } from '@switchboard/persistence';
+import { LlmRouter } from '@switchboard/providers';
 import { pingRedis } from '@switchboard/queue';
 import { GlobalOptions, gatewayBaseUrl } from './cli-config';
 import { CheckRow, formatChecks } from './cli-output';
@@ -32,8 +35,32 @@ async function diagnose(global: GlobalOptions): Promise<CheckRow[]> {
     config.redis.url
       ? await check('redis', async () => `PONG from Redis ${await pingRedis(config.redis.url!)} at ${redactUrl(config.redis.url!)}`)
       : { part: 'queue', ok: true, detail: 'in-process driver (set REDIS_URL for BullMQ)' },
+    ...(await checkModels(config)),
+    ...(await checkChannels(config)),
     await check('gateway', () => checkGateway(config)),
   ];
+}
+
+/** Each configured model (main and fallbacks) answers a cheap request (listing models). */
+async function checkModels(config: SwitchboardConfig): Promise<CheckRow[]> {
+  const router = new LlmRouter(config, new SwitchboardMetrics());
+  if (!router.isConfigured()) return [{ part: 'model', ok: true, detail: 'none configured (users are told so); set LLM_PROVIDER' }];
+  const results = await router.probe();
+  return results.map((result) => ({ part: `model ${result.ref}`, ok: result.ok, detail: result.detail }));
+}
+
+/** Each configured channel's credentials work against its platform. */
+async function checkChannels(config: SwitchboardConfig): Promise<CheckRow[]> {
+  const channels = CHANNEL_FACTORIES.map((create) => create(config)).filter((channel) => channel !== undefined);
+  if (!channels.length) return [{ part: 'channels', ok: true, detail: 'none configured (set TELEGRAM_BOT_TOKEN, ...)' }];
+  return Promise.all(
+    channels.map((channel) =>
+      check(`channel ${channel.id}`, async () => {
+        const info = await channel.healthProbe();
+        return Object.entries(info).map(([k, v]) => `${k}=${String(v)}`).join(' ') || 'reachable';
+      }),
+    ),
+  );
 }
 
 async function checkDatabase(config: SwitchboardConfig): Promise<string> {

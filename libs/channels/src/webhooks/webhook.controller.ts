@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Param, Post, RawBodyRequest, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ChannelRegistry, DomainError, ErrorCode } from '@switchboard/core';
+import { IpSurface } from '@switchboard/security';
 
 const ACCOUNT = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -9,6 +10,7 @@ const ACCOUNT = /^[A-Za-z0-9_-]{1,64}$/;
  * checks its authenticity, maps it and answers only after the pipeline made it durable.
  */
 @Controller('webhooks')
+@IpSurface('webhook')
 export class WebhookController {
   constructor(private readonly channels: ChannelRegistry) {}
 
