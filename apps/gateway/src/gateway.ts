@@ -1,10 +1,11 @@
-import type { AddressInfo } from 'node:net';
+import type { RequestListener } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import type { SwitchboardConfig } from '@switchboard/config';
 import { REQUEST_ID_HEADER_NAME, requestIdFor } from '@switchboard/observability';
 import { AppModule } from './app.module';
+import type { EarlyListener } from './early-listener';
 import { LocalAdminToken } from './local-admin/local-admin.token';
 import { removeRuntimeFile, writeRuntimeFile } from './local-admin/runtime-file';
 
@@ -14,9 +15,22 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** Builds the application from a validated configuration and starts listening. */
-export async function startGateway(config: SwitchboardConfig): Promise<RunningGateway> {
-  const adapter = new FastifyAdapter({ trustProxy: false, requestIdHeader: false, genReqId: requestIdFor });
+/**
+ * Builds the application from a validated configuration on the already listening server, then
+ * hands the server's requests to it.
+ */
+export async function startGateway(config: SwitchboardConfig, listener: EarlyListener, url: string): Promise<RunningGateway> {
+  let appHandler: RequestListener | undefined;
+  const adapter = new FastifyAdapter({
+    trustProxy: false,
+    requestIdHeader: false,
+    genReqId: requestIdFor,
+    // Fastify serves on the listener's server; its handler takes over once routes are ready.
+    serverFactory: (handler: RequestListener) => {
+      appHandler = handler;
+      return listener.server;
+    },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
     // Webhook signatures are computed over the body exactly as sent.
@@ -38,10 +52,9 @@ export async function startGateway(config: SwitchboardConfig): Promise<RunningGa
     }
   });
 
-  await app.listen(config.gateway.port, config.gateway.host);
-  const address = app.getHttpServer().address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  await app.init();
+  await adapter.getInstance().ready();
+  listener.handOver(appHandler!);
   writeRuntimeFile(config.database.dataDir, { url, token: app.get(LocalAdminToken).value });
   return {
     url,
@@ -49,6 +62,7 @@ export async function startGateway(config: SwitchboardConfig): Promise<RunningGa
       draining = true;
       removeRuntimeFile(config.database.dataDir);
       await app.close();
+      await listener.close();
     },
   };
 }

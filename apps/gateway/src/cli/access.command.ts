@@ -1,6 +1,12 @@
 import { Command } from 'commander';
-import { withAccessAdmin } from './access-admin.client';
+import type { AccessAdmin } from '../local-admin/access-admin';
 import { GlobalOptions, loadCliConfig } from './cli-config';
+
+/** Runs `work` through the running gateway or on the database (loaded on use: it needs Nest). */
+async function withAdmin<T>(global: () => GlobalOptions, work: (admin: AccessAdmin) => Promise<T>): Promise<T> {
+  const { withAccessAdmin } = await import('./access-admin.client.js');
+  return withAccessAdmin(loadCliConfig(global()), work);
+}
 
 const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -8,7 +14,7 @@ const print = (line: string): void => {
 
 export function allowlistCommand(global: () => GlobalOptions): Command {
   const command = new Command('allowlist').description('who may talk to the agent (database allowlist; "*" = every platform)');
-  const run = <T>(work: Parameters<typeof withAccessAdmin<T>>[1]) => withAccessAdmin(loadCliConfig(global()), work);
+  const run = <T>(work: (admin: AccessAdmin) => Promise<T>) => withAdmin(global, work);
 
   command
     .command('list')
@@ -41,7 +47,7 @@ export function allowlistCommand(global: () => GlobalOptions): Command {
 
 export function pairingCommand(global: () => GlobalOptions): Command {
   const command = new Command('pairing').description('approve users who asked for access in a direct message');
-  const run = <T>(work: Parameters<typeof withAccessAdmin<T>>[1]) => withAccessAdmin(loadCliConfig(global()), work);
+  const run = <T>(work: (admin: AccessAdmin) => Promise<T>) => withAdmin(global, work);
 
   command
     .command('list')

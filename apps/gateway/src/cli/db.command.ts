@@ -1,8 +1,13 @@
 import { Command } from 'commander';
 import { redactUrl } from '@switchboard/config';
-import { withMigrator, withSchemaMigrator } from '@switchboard/persistence';
 import { GlobalOptions, loadCliConfig } from './cli-config';
 import { CliError } from './cli-output';
+
+// Prisma and the schema engine load only when a db command runs.
+type Persistence = typeof import('./db-persistence.js');
+const withMigrator: Persistence['withMigrator'] = async (...args) => (await import('./db-persistence.js')).withMigrator(...args);
+const withSchemaMigrator: Persistence['withSchemaMigrator'] = async (...args) =>
+  (await import('./db-persistence.js')).withSchemaMigrator(...args);
 
 export function dbCommand(global: () => GlobalOptions): Command {
   const db = new Command('db').description('database migrations (Prisma migrations, applied without the native engine)');

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { startGateway } from '../gateway';
+import { EarlyListener } from '../early-listener';
 import { GlobalOptions, loadCliConfig } from './cli-config';
 
 interface RunOptions {
@@ -14,7 +14,14 @@ export function gatewayRunCommand(global: () => GlobalOptions): Command {
     .option('-H, --host <host>', 'address to bind (env HOST, default 127.0.0.1)')
     .action(async (options: RunOptions) => {
       const config = loadCliConfig(global(), { PORT: options.port, HOST: options.host });
-      const gateway = await startGateway(config);
+      // Listen first: /health answers while the application loads and the database opens.
+      const listener = new EarlyListener();
+      const url = await listener.listen(config.gateway.port, config.gateway.host);
+      const { startGateway } = await import('../gateway.js');
+      const gateway = await startGateway(config, listener, url).catch(async (error: unknown) => {
+        await listener.close();
+        throw error;
+      });
       process.stdout.write(`Switchboard gateway listening on ${gateway.url}\n`);
       stopOnSignals(gateway.stop);
     });

@@ -5,6 +5,7 @@ import { SessionLock } from '@switchboard/sessions';
 import { TurnRunner } from './turn-runner';
 
 const RECOVERY_BATCH = 500;
+const RETRY_MS = 10_000;
 
 /**
  * Consumes `message.process` jobs: loads the stored message, takes the session's lock (one run
@@ -26,7 +27,8 @@ export class MessageProcessor implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.queue.process('message.process', (job) => this.handle(job));
-    await this.requeueUnfinished();
+    // In the background: a queue that is down at boot must not keep the gateway from serving.
+    void this.requeueUnfinished();
   }
 
   async handle(job: JobContext<JobMap['message.process']>): Promise<void> {
@@ -46,10 +48,19 @@ export class MessageProcessor implements OnApplicationBootstrap {
     }
   }
 
+  /** Tries until it succeeds (the queue may be unreachable at boot), every 10 s. */
   private async requeueUnfinished(): Promise<void> {
-    const ids = await this.messages.findUnfinishedInboundIds(RECOVERY_BATCH);
-    // The job id is the message id: a message whose job is still queued is not queued twice.
-    for (const id of ids) await this.queue.add('message.process', { messageId: id }, { jobId: id });
-    if (ids.length) this.logger.log(`re-queued ${ids.length} unfinished message(s)`);
+    for (;;) {
+      try {
+        const ids = await this.messages.findUnfinishedInboundIds(RECOVERY_BATCH);
+        // The job id is the message id: a message whose job is still queued is not queued twice.
+        for (const id of ids) await this.queue.add('message.process', { messageId: id }, { jobId: id });
+        if (ids.length) this.logger.log(`re-queued ${ids.length} unfinished message(s)`);
+        return;
+      } catch (error) {
+        this.logger.warn(`re-queueing unfinished messages failed, retrying in 10 s: ${error instanceof Error ? error.message : error}`);
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
+      }
+    }
   }
 }

@@ -10,6 +10,7 @@ import type {
   QueueDefaults,
   QueueDriver,
 } from '../queue-driver';
+import { DomainError, ErrorCode } from '@switchboard/core';
 import { errorText, isRetryable, retryDelayMs } from '../retry-policy';
 
 export const BULLMQ_PREFIX = 'switchboard';
@@ -20,6 +21,7 @@ const DEDUPE_WINDOW_S = 24 * 3600;
 // A worker killed mid-job loses its lock after LOCK_MS; the stalled check (every STALLED_CHECK_MS)
 // then puts the job back in the wait list, so it runs again after a crash.
 const LOCK_MS = 15_000;
+const ADD_TIMEOUT_MS = 5_000;
 const STALLED_CHECK_MS = 5_000;
 
 /**
@@ -39,7 +41,7 @@ export class BullMqQueueDriver<M extends object> implements QueueDriver<M> {
   ) {}
 
   async add<N extends keyof M & string>(name: N, payload: M[N], options: AddJobOptions = {}): Promise<string> {
-    const job = await this.queueFor(name).add(name, payload, {
+    const adding = this.queueFor(name).add(name, payload, {
       // BullMQ refuses ":" in custom ids (its key separator); the port allows any string.
       jobId: options.jobId === undefined ? undefined : encodeURIComponent(options.jobId),
       delay: options.delayMs,
@@ -48,6 +50,9 @@ export class BullMqQueueDriver<M extends object> implements QueueDriver<M> {
       removeOnComplete: { age: DEDUPE_WINDOW_S },
       removeOnFail: false,
     });
+    // With Redis down the command would wait for a reconnect forever; the caller (a webhook
+    // waiting to ack) gets a retryable error instead. The job id makes a late add harmless.
+    const job = await withTimeout(adding, ADD_TIMEOUT_MS, () => new DomainError(ErrorCode.TEMPORARY, 'Redis did not accept the job in time'));
     return decodeURIComponent(job.id!);
   }
 
@@ -87,7 +92,12 @@ export class BullMqQueueDriver<M extends object> implements QueueDriver<M> {
     });
     worker.on('error', (error) => this.logger.error(`worker ${name}: ${error.message}`));
     this.workers.set(name, worker);
-    await worker.waitUntilReady();
+    // Not awaited: with Redis down at boot the worker connects when Redis is back, and /ready
+    // reports the queue as down meanwhile.
+    worker.waitUntilReady().then(
+      () => this.logger.log(`consuming ${name}`),
+      (error: Error) => this.logger.error(`worker ${name} not ready: ${error.message}`),
+    );
   }
 
   async counts(name: keyof M & string): Promise<QueueCounts> {
@@ -134,4 +144,12 @@ export class BullMqQueueDriver<M extends object> implements QueueDriver<M> {
     if (!first) throw new Error('no queue is registered');
     return first;
   }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
