@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectConfig, SwitchboardConfig } from '@switchboard/config';
+import type { InboundMessage } from '@switchboard/core';
+import { MessageRepository, TurnRepository } from '@switchboard/persistence';
+import { LlmRouter } from '@switchboard/providers';
+import { SessionLock, SessionService } from '@switchboard/sessions';
+import { buildPrompt } from '../turn/prompt-builder';
+
+export interface DirectChatRequest {
+  /** The surface the conversation comes from: "api" (OpenAI-compatible API), "webchat", ... */
+  platform: string;
+  /** The conversation's id on that surface (API `user`, a web chat session, ...). */
+  conversationId: string;
+  sender: { id: string; displayName?: string };
+  text: string;
+  /** provider:model or a model name; the configured model when absent. */
+  model?: string;
+  signal?: AbortSignal;
+}
+
+export type DirectChatEvent =
+  | { type: 'session'; key: string }
+  | { type: 'model'; ref: string }
+  | { type: 'text'; delta: string }
+  | { type: 'usage'; inputTokens: number; outputTokens: number }
+  | { type: 'done'; text: string };
+
+/**
+ * A turn answered to the caller directly (an HTTP response, a WebSocket) rather than delivered to
+ * a chat platform: the same session, history and stored messages as chat users get, without the
+ * queue, because the caller holds the connection and sees any failure.
+ */
+@Injectable()
+export class DirectChatService {
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly messages: MessageRepository,
+    private readonly turns: TurnRepository,
+    private readonly lock: SessionLock,
+    private readonly router: LlmRouter,
+    @InjectConfig() private readonly config: SwitchboardConfig,
+  ) {}
+
+  async *chat(request: DirectChatRequest): AsyncGenerator<DirectChatEvent> {
+    const message: InboundMessage = {
+      platform: request.platform,
+      accountId: 'default',
+      chatType: 'dm',
+      chatId: request.conversationId,
+      platformMessageId: randomUUID(),
+      sender: request.sender,
+      text: request.text,
+      attachments: [],
+      mentionsBot: true,
+      repliesToBot: false,
+      receivedAt: new Date(),
+    };
+    const session = await this.sessions.openFor(message);
+    yield { type: 'session', key: session.key };
+    const events: DirectChatEvent[] = [];
+    let wake: (() => void) | undefined;
+    let finished = false;
+    let failure: unknown;
+    // The turn runs under the session lock; its events are handed to this generator as they come.
+    const run = this.lock
+      .run(session.key, async () => {
+        const inbound = (await this.messages.insertInbound(session.id, message))!;
+        const turn = await this.turns.begin(inbound.id);
+        const history = await this.sessions.historyBefore(inbound);
+        const prompt = buildPrompt(this.config.agent.systemPrompt, session, history, inbound);
+        let text = '';
+        let model: string | null = null;
+        let usage: { inputTokens?: number; outputTokens?: number } = {};
+        const stream = this.router.stream({
+          messages: prompt,
+          model: request.model,
+          maxOutputTokens: this.config.agent.maxOutputTokens,
+          signal: request.signal,
+        });
+        for await (const event of stream) {
+          if (event.type === 'text') text += event.delta;
+          if (event.type === 'model') model = event.ref;
+          if (event.type === 'usage') usage = { inputTokens: event.inputTokens, outputTokens: event.outputTokens };
+          if (event.type === 'text' || event.type === 'model' || event.type === 'usage') push(event);
+        }
+        const saved = await this.turns.saveGenerated(turn.id, session.id, { text, parts: [text], model, ...usage });
+        await this.turns.markDelivered(saved.id);
+        push({ type: 'done', text });
+      })
+      .catch((error: unknown) => (failure = error))
+      .finally(() => {
+        finished = true;
+        wake?.();
+      });
+    function push(event: DirectChatEvent) {
+      events.push(event);
+      wake?.();
+    }
+    while (!finished || events.length) {
+      if (events.length) {
+        yield events.shift()!;
+        continue;
+      }
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+    await run;
+    if (failure) throw failure;
+  }
+}
