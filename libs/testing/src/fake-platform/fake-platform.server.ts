@@ -235,7 +235,7 @@ async function parseBody(contentType: string | undefined, raw: Buffer): Promise<
   if (type.startsWith('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
   if (type.startsWith('multipart/form-data')) {
     // Node's fetch Response parses multipart; the original header keeps the case-sensitive boundary.
-    const form = await new Response(raw, { headers: { 'content-type': contentType ?? '' } }).formData();
+    const form = await new Response(canonicalPartHeaders(raw), { headers: { 'content-type': contentType ?? '' } }).formData();
     const fields: Record<string, unknown> = {};
     for (const [name, value] of form) {
       fields[name] =
@@ -258,4 +258,18 @@ function send(res: ServerResponse, reply: FakePlatformReply): void {
   else if (body !== undefined) [payload, type] = [JSON.stringify(body), 'application/json'];
   res.writeHead(status, hasType ? headers : { ...headers, 'content-type': type });
   res.end(payload);
+}
+
+/**
+ * Some SDKs (grammy) write part headers as `content-disposition:form-data;name="x";filename=a.png`,
+ * which platforms accept but Node's FormData parser does not: rewrite them to the spaced, quoted
+ * form. latin1 keeps every other byte as it was.
+ */
+function canonicalPartHeaders(body: Buffer): Buffer {
+  const text = body
+    .toString('latin1')
+    .replace(/^content-disposition:\s*form-data;\s*name="([^"]*)"(?:;\s*filename=("?)([^"\r\n]*)\2)?\r$/gim, (_line, name: string, _quote, filename?: string) =>
+      filename === undefined ? `Content-Disposition: form-data; name="${name}"\r` : `Content-Disposition: form-data; name="${name}"; filename="${filename}"\r`,
+    );
+  return Buffer.from(text, 'latin1');
 }

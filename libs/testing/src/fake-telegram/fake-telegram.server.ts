@@ -3,7 +3,6 @@ import { FakePlatformServer, type FakePlatformCall, type FakePlatformReply, type
 import { apiError, badRequest, json, NOT_MODIFIED, ok, text } from './fake-telegram.replies';
 import { FAKE_TELEGRAM_BOT, FAKE_TELEGRAM_TOKEN, type FakeBotMessage, type FakeWebhook } from './fake-telegram.types';
 import { FakeTelegramUpdates, type FakeTelegramState } from './fake-telegram.updates';
-import { MultipartFront } from './multipart-front';
 
 export { FAKE_TELEGRAM_BOT, FAKE_TELEGRAM_TOKEN, type FakeBotMessage, type FakeWebhook };
 
@@ -31,26 +30,12 @@ export class FakeTelegramServer extends FakePlatformServer implements FakeTelegr
   private readonly files = new Map<string, StoredFile>();
   private lastUpdateId = 100_000;
   private lastFileNumber = 0;
-  // grammy's uploads do not parse in the base server as sent; see MultipartFront.
-  private readonly front = new MultipartFront();
-  private frontPort: number | undefined;
 
   constructor(options: { token?: string } = {}) {
     super();
     this.token = options.token ?? FAKE_TELEGRAM_TOKEN;
     for (const method of ['GET', 'POST']) this.route(method, '/bot:token/:apiMethod', (call) => this.dispatch(call));
     this.route('GET', '/file/bot:token/:dir/:name', (call) => this.download(call));
-  }
-
-  override async start(): Promise<void> {
-    await super.start();
-    this.frontPort = await this.front.start(super.url);
-  }
-
-  /** `http://127.0.0.1:<port>`: the apiRoot to give grammy. */
-  override get url(): string {
-    if (this.frontPort === undefined) throw new Error('FakeTelegramServer is not started');
-    return `http://127.0.0.1:${this.frontPort}`;
   }
 
   /** The bot's username, for `@mentions` in built updates. */
@@ -118,7 +103,6 @@ export class FakeTelegramServer extends FakePlatformServer implements FakeTelegr
 
   override async stop(): Promise<void> {
     for (const poll of this.held) poll.wake();
-    await this.front.stop();
     await super.stop();
   }
 
