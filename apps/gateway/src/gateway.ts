@@ -53,6 +53,8 @@ export async function startGateway(config: SwitchboardConfig, listener: EarlyLis
   });
 
   await app.init();
+  // listen() would write the logs buffered during start-up; the app never calls it (see above).
+  app.flushLogs();
   await adapter.getInstance().ready();
   listener.handOver(appHandler!);
   writeRuntimeFile(config.database.dataDir, { url, token: app.get(LocalAdminToken).value });

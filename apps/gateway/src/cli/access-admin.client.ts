@@ -43,7 +43,7 @@ class LocalApiClient implements AccessAdmin {
   }
 
   removeFromAllowlist(platform: string, userId: string) {
-    return this.call('DELETE', `/allowlist/${encodeURIComponent(platform)}/${encodeURIComponent(userId)}`);
+    return this.call('POST', '/allowlist/remove', { platform, userId });
   }
 
   listPairings(platform?: string) {
@@ -72,8 +72,12 @@ class LocalApiClient implements AccessAdmin {
     } catch (error) {
       throw new CliError(`the gateway (pid ${this.gateway.pid}) at ${this.gateway.url} does not answer: ${(error as Error).message}`);
     }
-    const payload = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
-    if (!response.ok) throw new CliError(payload.error?.message ?? `the gateway answered HTTP ${response.status}`);
+    const payload = (await response.json().catch(() => ({}))) as { error?: { message?: string }; message?: unknown };
+    if (!response.ok) {
+      // Our errors are {error:{message}}; Nest's own (404, body parsing) are {message}.
+      const reason = payload.error?.message ?? (typeof payload.message === 'string' ? payload.message : undefined);
+      throw new CliError(reason ?? `the gateway answered HTTP ${response.status}`);
+    }
     return payload;
   }
 }

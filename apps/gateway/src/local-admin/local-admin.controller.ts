@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, UseGuards } from '@nestjs/common';
 import { AccessAdminService } from './access-admin';
 import { LocalAdminGuard } from './local-admin.token';
 
@@ -25,9 +25,9 @@ export class LocalAdminController {
     return this.admin.addToAllowlist(text(body?.platform), text(body?.userId), actorOf(body));
   }
 
-  @Delete('allowlist/:platform/:userId')
-  removeFromAllowlist(@Param('platform') platform: string, @Param('userId') userId: string) {
-    return this.admin.removeFromAllowlist(platform, userId);
+  @Post('allowlist/remove')
+  removeFromAllowlist(@Body() body: { platform?: unknown; userId?: unknown }) {
+    return this.admin.removeFromAllowlist(text(body?.platform), text(body?.userId));
   }
 
   @Get('pairing')
