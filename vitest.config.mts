@@ -2,7 +2,7 @@ import path from 'node:path';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
-const libs = ['core', 'config', 'persistence', 'queue', 'observability', 'security', 'sessions', 'providers', 'channels', 'agent', 'testing'];
+const libs = ['core', 'config', 'persistence', 'queue', 'observability', 'security', 'sessions', 'providers', 'channels', 'agent', 'control-plane', 'testing'];
 const alias = libs.map((lib) => ({
   find: new RegExp(`^@switchboard/${lib}(/.*)?$`),
   replacement: path.resolve(import.meta.dirname, `libs/${lib}/src`) + '$1',

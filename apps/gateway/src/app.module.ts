@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AgentModule } from '@switchboard/agent';
 import { ChannelProbes, ChannelsModule } from '@switchboard/channels';
 import { ConfigModule, SwitchboardConfig } from '@switchboard/config';
+import { OpenAiApiModule } from '@switchboard/control-plane/openai-api/openai-api.module';
 import { HealthModule, LoggingModule, MetricsModule } from '@switchboard/observability';
 import { DatabaseProbe, PersistenceModule } from '@switchboard/persistence';
 import { ProvidersModule } from '@switchboard/providers';
@@ -30,6 +31,7 @@ export class AppModule {
         ProvidersModule,
         ChannelsModule.forRoot(config),
         AgentModule,
+        OpenAiApiModule,
         LocalAdminModule,
         HealthModule.forRoot([DatabaseProbe, QueueProbe, ChannelProbes]),
       ],

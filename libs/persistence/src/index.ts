@@ -1,3 +1,5 @@
+export { ApiKeyRepository } from './api-keys/api-key.repository';
+export type { ApiKeyRecord, NewApiKey } from './api-keys/api-key.repository';
 export { DataDirLock } from './data-dir.lock';
 export { DatabaseProbe } from './database.probe';
 export { withMigrator, withSchemaMigrator } from './migration-target';

@@ -1,5 +1,6 @@
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, SwitchboardConfig, redactUrl } from '@switchboard/config';
+import { ApiKeyRepository } from './api-keys/api-key.repository';
 import { Database, openDatabase } from './database';
 import { DatabaseProbe } from './database.probe';
 import { DATABASE } from './database.token';
@@ -17,6 +18,7 @@ const repositories = [
   TurnRepository,
   AllowlistRepository,
   PairingRepository,
+  ApiKeyRepository,
 ];
 
 /** Opens the database once (PostgreSQL or embedded PGlite) and provides the repositories. */

@@ -3,6 +3,7 @@ import { configReferenceMarkdown } from '@switchboard/config';
 import { version } from '../version';
 import { GlobalOptions } from './cli-config';
 import { allowlistCommand, pairingCommand } from './access.command';
+import { apiKeysCommand } from './apikeys.command';
 import { CliError } from './cli-output';
 import { dbCommand } from './db.command';
 import { doctorCommand } from './doctor.command';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   program.addCommand(gateway);
   program.addCommand(allowlistCommand(global));
   program.addCommand(pairingCommand(global));
+  program.addCommand(apiKeysCommand(global));
   program.addCommand(dbCommand(global));
   program.addCommand(doctorCommand(global));
   program

@@ -1,0 +1,27 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@switchboard/core';
+import { ApiKeyRepository } from '@switchboard/persistence';
+import type { ApiKeyRecord } from '@switchboard/persistence';
+
+export interface RevokedApiKey {
+  apiKey: ApiKeyRecord;
+  /** False when the key had been revoked before. */
+  revoked: boolean;
+}
+
+/** Revokes a key by name or id: the next request with it gets 401. */
+@Injectable()
+export class RevokeApiKeyUseCase {
+  private readonly logger = new Logger('ApiKeys');
+
+  constructor(private readonly keys: ApiKeyRepository) {}
+
+  async execute(ref: string, actor: string, now = new Date()): Promise<RevokedApiKey> {
+    const key = await this.keys.findByNameOrId(ref.trim());
+    if (!key) throw new DomainError(ErrorCode.NOT_FOUND, `no API key named "${ref}"`);
+    const revoked = await this.keys.revoke(key.id, now);
+    if (!revoked) return { apiKey: key, revoked: false };
+    this.logger.log(`${actor} revoked API key "${key.name}" (${key.prefix}…)`);
+    return { apiKey: { ...key, revokedAt: now }, revoked: true };
+  }
+}
