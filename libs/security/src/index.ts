@@ -15,6 +15,7 @@ export { RequestPairingUseCase } from './pairing/use-cases/request-pairing/reque
 export type { PairingReply, PairingReplyReason } from './pairing/use-cases/request-pairing/request-pairing.use-case';
 export { RevokePairingUseCase } from './pairing/use-cases/revoke-pairing/revoke-pairing.use-case';
 export type { RevokeResult } from './pairing/use-cases/revoke-pairing/revoke-pairing.use-case';
+export { RateLimitStore } from './rate-limit/rate-limit-store';
 export { UserRateLimiter } from './rate-limit/user-rate-limiter';
 export type { RateLimitResult } from './rate-limit/user-rate-limiter';
 export { SecurityModule } from './security.module';

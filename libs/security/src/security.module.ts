@@ -9,6 +9,7 @@ import { ApprovePairingUseCase } from './pairing/use-cases/approve-pairing/appro
 import { ListPendingPairingsUseCase } from './pairing/use-cases/list-pending-pairings/list-pending-pairings.use-case';
 import { RequestPairingUseCase } from './pairing/use-cases/request-pairing/request-pairing.use-case';
 import { RevokePairingUseCase } from './pairing/use-cases/revoke-pairing/revoke-pairing.use-case';
+import { RateLimitStore } from './rate-limit/rate-limit-store';
 import { UserRateLimiter } from './rate-limit/user-rate-limiter';
 
 const services = [
@@ -17,6 +18,7 @@ const services = [
   CommandPermissions,
   IpRules,
   IpRulesGuard,
+  RateLimitStore,
   UserRateLimiter,
   RequestPairingUseCase,
   ApprovePairingUseCase,

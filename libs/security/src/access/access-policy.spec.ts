@@ -7,6 +7,7 @@ import { ANY_PLATFORM, AllowlistRepository, PairingRepository } from '@switchboa
 import { TestDatabase, openTestDatabase } from '@switchboard/persistence/security/testing-databases';
 import { ApprovePairingUseCase } from '../pairing/use-cases/approve-pairing/approve-pairing.use-case';
 import { RequestPairingUseCase } from '../pairing/use-cases/request-pairing/request-pairing.use-case';
+import { RateLimitStore } from '../rate-limit/rate-limit-store';
 import { UserRateLimiter } from '../rate-limit/user-rate-limiter';
 import { AccessLists } from './access-lists';
 import { AccessPolicy } from './access-policy';
@@ -37,13 +38,14 @@ describe('AccessPolicy', () => {
   let allowlist: AllowlistRepository;
   let pairing: PairingRepository;
   const clock = { now: () => new Date() };
-  const limiters: UserRateLimiter[] = [];
+  const stores: RateLimitStore[] = [];
 
   /** A policy over the shared database with these settings (schema defaults for the rest). */
   function policy(settings: { security?: object; telegram?: object } = {}): AccessPolicy {
     const config = configSchema.parse({ ...settings, security: { rateLimitPerMinute: 0, rateLimitPerHour: 0, ...settings.security } });
-    const rateLimiter = new UserRateLimiter(config);
-    limiters.push(rateLimiter);
+    const store = new RateLimitStore(config);
+    stores.push(store);
+    const rateLimiter = new UserRateLimiter(config, store);
     return new AccessPolicy(new AccessLists(config), allowlist, new RequestPairingUseCase(pairing, clock), rateLimiter);
   }
 
@@ -54,7 +56,7 @@ describe('AccessPolicy', () => {
     pairing = new PairingRepository(database.db);
   });
   afterAll(async () => {
-    for (const limiter of limiters) limiter.onApplicationShutdown();
+    for (const store of stores) store.onApplicationShutdown();
     await database.close();
   });
 

@@ -2,20 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configSchema } from '@switchboard/config';
+import { RateLimitStore } from './rate-limit-store';
 import { UserRateLimiter } from './user-rate-limiter';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-const limiters: UserRateLimiter[] = [];
+const stores: RateLimitStore[] = [];
 async function limiter(perMinute: number, perHour: number, redisUrl?: string): Promise<UserRateLimiter> {
-  const made = new UserRateLimiter(
-    configSchema.parse({ security: { rateLimitPerMinute: perMinute, rateLimitPerHour: perHour }, redis: { url: redisUrl } }),
-  );
-  limiters.push(made);
-  await made.onModuleInit();
-  return made;
+  const config = configSchema.parse({ security: { rateLimitPerMinute: perMinute, rateLimitPerHour: perHour }, redis: { url: redisUrl } });
+  const store = new RateLimitStore(config);
+  stores.push(store);
+  await store.onModuleInit();
+  return new UserRateLimiter(config, store);
 }
 
 async function consumeTimes(rateLimiter: UserRateLimiter, user: string, times: number) {
@@ -30,7 +30,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 afterAll(() => {
-  for (const made of limiters) made.onApplicationShutdown();
+  for (const store of stores) store.onApplicationShutdown();
 });
 
 describe.each([

@@ -1,7 +1,7 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Redis } from 'ioredis';
-import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { Injectable } from '@nestjs/common';
+import { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { InjectConfig, SwitchboardConfig } from '@switchboard/config';
+import { RateLimitStore } from './rate-limit-store';
 
 export interface RateLimitResult {
   allowed: boolean;
@@ -16,25 +16,19 @@ interface Window {
   limiter: RateLimiterAbstract;
 }
 
-const KEY_PREFIX = 'switchboard:rate';
-
 /**
- * Messages per user (platform:userId) per minute and per hour. With Redis configured the counts
- * are shared by every replica; a Redis outage falls back to counting in this process.
- * A limit of 0 turns that window off.
+ * Messages per user (platform:userId) per minute and per hour, counted in the RateLimitStore
+ * (Redis when configured). A limit of 0 turns that window off.
  */
 @Injectable()
-export class UserRateLimiter implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger('RateLimit');
-  private readonly redis?: Redis;
+export class UserRateLimiter {
   private readonly minute?: Window;
   private readonly hour?: Window;
 
-  constructor(@InjectConfig() config: SwitchboardConfig) {
+  constructor(@InjectConfig() config: SwitchboardConfig, store: RateLimitStore) {
     const { rateLimitPerMinute, rateLimitPerHour } = config.security;
-    if (config.redis.url && (rateLimitPerMinute > 0 || rateLimitPerHour > 0)) this.redis = this.connect(config.redis.url);
-    this.minute = this.window('minute', rateLimitPerMinute, 60);
-    this.hour = this.window('hour', rateLimitPerHour, 3_600);
+    this.minute = rateLimitPerMinute > 0 ? { points: rateLimitPerMinute, limiter: store.counter('minute', rateLimitPerMinute, 60) } : undefined;
+    this.hour = rateLimitPerHour > 0 ? { points: rateLimitPerHour, limiter: store.counter('hour', rateLimitPerHour, 3_600) } : undefined;
   }
 
   async consume(platform: string, userId: string): Promise<RateLimitResult> {
@@ -52,38 +46,6 @@ export class UserRateLimiter implements OnModuleInit, OnApplicationShutdown {
       }
     }
     return this.hour ? take(this.hour, key) : { allowed: true, retryAfterMs: 0, notify: false };
-  }
-
-  // Until Redis is ready the counts stay in this process; waiting at start lets replicas agree from the first message.
-  async onModuleInit(): Promise<void> {
-    await this.redis?.ping().catch(() => undefined);
-  }
-
-  onApplicationShutdown(): void {
-    this.redis?.disconnect();
-  }
-
-  private window(name: string, points: number, duration: number): Window | undefined {
-    if (points === 0) return undefined;
-    const options = { points, duration, keyPrefix: `${KEY_PREFIX}:${name}` };
-    const memory = new RateLimiterMemory(options);
-    const limiter = this.redis
-      ? new RateLimiterRedis({ ...options, storeClient: this.redis, rejectIfRedisNotReady: true, insuranceLimiter: memory })
-      : memory;
-    return { points, limiter };
-  }
-
-  private connect(url: string): Redis {
-    const client = new Redis(url, { maxRetriesPerRequest: 1 });
-    // One line per outage, not one per reconnect attempt.
-    let reported = false;
-    client.on('ready', () => (reported = false));
-    client.on('error', (error: Error) => {
-      if (reported) return;
-      reported = true;
-      this.logger.warn(`Redis unavailable for rate limits (counting in this process meanwhile): ${error.message}`);
-    });
-    return client;
   }
 }
 

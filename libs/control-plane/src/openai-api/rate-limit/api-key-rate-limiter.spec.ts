@@ -2,16 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configSchema } from '@switchboard/config';
+import { RateLimitStore } from '@switchboard/security';
 import { ApiKeyRateLimiter } from './api-key-rate-limiter';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
-const limiters: ApiKeyRateLimiter[] = [];
+const stores: RateLimitStore[] = [];
 async function limiter(redisUrl?: string): Promise<ApiKeyRateLimiter> {
-  const made = new ApiKeyRateLimiter(configSchema.parse({ redis: { url: redisUrl } }));
-  limiters.push(made);
-  await made.onModuleInit();
-  return made;
+  const store = new RateLimitStore(configSchema.parse({ redis: { url: redisUrl } }));
+  stores.push(store);
+  await store.onModuleInit();
+  return new ApiKeyRateLimiter(store);
 }
 
 const key = (rateLimitPerMinute: number | null) => ({ id: randomUUID(), rateLimitPerMinute });
@@ -25,7 +26,7 @@ async function allowedOf(rateLimiter: ApiKeyRateLimiter, apiKey: ReturnType<type
 beforeAll(() => Logger.overrideLogger(false));
 afterEach(() => vi.useRealTimers());
 afterAll(() => {
-  for (const made of limiters) made.onApplicationShutdown();
+  for (const store of stores) store.onApplicationShutdown();
 });
 
 describe.each([

@@ -1,0 +1,226 @@
+import { ConnectDevice, ConnectParams } from '../protocol/connect.schema';
+import { CloseCodes, closeReason } from '../protocol/close-codes';
+import { DetailCode, DetailCodes, ErrorCodeName, ErrorCodes, ErrorShape, errorShape } from '../protocol/protocol-error';
+import { OPERATOR_SCOPES, OperatorScope, Role, grantScopes } from '../protocol/scopes';
+import { Clock } from '../ports/clock.port';
+import { DeviceStore, PairingRequest } from '../ports/device-store.port';
+import { GatewayCredentials } from '../ports/gateway-credentials.port';
+import { deviceIdFromPublicKey, importDevicePublicKey, verifyDeviceSignature } from './device-signature';
+import { RandomBytes, hashDeviceToken, issueDeviceToken } from './device-token';
+
+export type AuthMethod = 'token' | 'password' | 'device-token';
+
+export interface HandshakeRequest {
+  params: ConnectParams;
+  /** The nonce of the `connect.challenge` this connection was sent. */
+  nonce: string;
+  remoteIp: string;
+  /** The client reached us over loopback with no proxy in between. */
+  isLoopback: boolean;
+}
+
+export interface HandshakeSettings {
+  protocols: { min: number; max: number };
+  /** How far `device.signedAt` may be from server time. */
+  signatureMaxSkewMs: number;
+  /** Pair new devices connecting over loopback without an operator. */
+  autoPairLoopback: boolean;
+}
+
+export interface HandshakeDeps {
+  credentials: GatewayCredentials;
+  devices: DeviceStore;
+  clock: Clock;
+  random: RandomBytes;
+  /** A new pairing request was opened (the server tells operators holding operator.pairing). */
+  onPairingRequested(request: PairingRequest): void;
+}
+
+export interface HandshakeAccepted {
+  ok: true;
+  protocol: number;
+  role: Role;
+  scopes: OperatorScope[];
+  authMethod: AuthMethod;
+  deviceId?: string;
+  /** A freshly issued device token, sent once in hello-ok. */
+  deviceToken?: string;
+}
+
+export interface HandshakeRejected {
+  ok: false;
+  error: ErrorShape;
+  closeCode: number;
+  closeReason: string;
+  /** A wrong secret was presented: the server slows the source down. */
+  badSecret: boolean;
+}
+
+export type HandshakeOutcome = HandshakeAccepted | HandshakeRejected;
+
+/** The highest version both sides speak, or null when the ranges do not overlap. */
+export function negotiateProtocol(clientMin: number, clientMax: number, server: { min: number; max: number }): number | null {
+  const high = Math.min(clientMax, server.max);
+  return high >= Math.max(clientMin, server.min) ? high : null;
+}
+
+/** Decides one `connect`: protocol, device identity, credential, pairing and granted scopes. */
+export class ConnectHandshake {
+  constructor(
+    private readonly deps: HandshakeDeps,
+    private readonly settings: HandshakeSettings,
+  ) {}
+
+  async run(request: HandshakeRequest): Promise<HandshakeOutcome> {
+    const { params } = request;
+    const { min, max } = this.settings.protocols;
+    const protocol = negotiateProtocol(params.minProtocol, params.maxProtocol, this.settings.protocols);
+    if (protocol === null) {
+      return rejected(ErrorCodes.INVALID_REQUEST, DetailCodes.PROTOCOL_MISMATCH, `protocol mismatch: server speaks ${min}-${max}`, {
+        closeCode: CloseCodes.PROTOCOL_ERROR,
+        details: { minProtocol: min, maxProtocol: max },
+      });
+    }
+    const role = params.role ?? 'operator';
+    const auth = params.auth ?? {};
+    const device = params.device;
+    if (!device && (role === 'node' || auth.deviceToken !== undefined)) {
+      return rejected(ErrorCodes.INVALID_REQUEST, DetailCodes.DEVICE_IDENTITY_REQUIRED, 'device identity required');
+    }
+    if (device) {
+      const failure = this.checkDevice(params, device, request.nonce);
+      if (failure) return failure;
+    }
+
+    const method = await this.authenticate(auth, device?.id);
+    if (typeof method !== 'string') return method;
+    if (method === 'device-token') return this.acceptDeviceToken(request, protocol, role);
+    if (!device) return accepted(protocol, role, grantScopes(role, params.scopes ?? [], OPERATOR_SCOPES), method);
+    return this.acceptSharedSecretDevice(request, protocol, role, method);
+  }
+
+  private checkDevice(params: ConnectParams, device: ConnectDevice, nonce: string): HandshakeRejected | null {
+    const invalid = (detail: DetailCode, message: string) => rejected(ErrorCodes.INVALID_REQUEST, detail, message);
+    const publicKey = importDevicePublicKey(device.publicKey);
+    if (!publicKey) return invalid(DetailCodes.DEVICE_AUTH_PUBLIC_KEY_INVALID, 'device public key must be a raw Ed25519 key in base64url');
+    if (deviceIdFromPublicKey(publicKey.raw) !== device.id) {
+      return invalid(DetailCodes.DEVICE_AUTH_DEVICE_ID_MISMATCH, 'device id is not the SHA-256 of its public key');
+    }
+    if (device.nonce !== nonce) return invalid(DetailCodes.DEVICE_AUTH_NONCE_MISMATCH, 'device nonce does not match the challenge');
+    if (Math.abs(this.deps.clock.now() - device.signedAt) > this.settings.signatureMaxSkewMs) {
+      return invalid(DetailCodes.DEVICE_AUTH_SIGNATURE_EXPIRED, 'device signature expired: signedAt is too far from server time');
+    }
+    const auth = params.auth ?? {};
+    const version = verifyDeviceSignature(publicKey.key, device.signature, {
+      deviceId: device.id,
+      clientId: params.client.id,
+      clientMode: params.client.mode,
+      role: params.role ?? 'operator',
+      scopes: params.scopes ?? [],
+      signedAtMs: device.signedAt,
+      token: auth.token ?? auth.deviceToken ?? '',
+      nonce: device.nonce,
+      platform: params.client.platform,
+      deviceFamily: params.client.deviceFamily,
+    });
+    return version ? null : invalid(DetailCodes.DEVICE_AUTH_SIGNATURE_INVALID, 'device signature invalid');
+  }
+
+  private async authenticate(auth: NonNullable<ConnectParams['auth']>, deviceId: string | undefined): Promise<AuthMethod | HandshakeRejected> {
+    const mismatch = (detail: DetailCode, message: string) =>
+      rejected(ErrorCodes.INVALID_REQUEST, detail, message, { badSecret: true });
+    if (auth.deviceToken !== undefined) {
+      const valid = deviceId !== undefined && (await this.deviceTokenValid(deviceId, auth.deviceToken));
+      return valid ? 'device-token' : mismatch(DetailCodes.AUTH_TOKEN_MISMATCH, 'unauthorized: device token mismatch');
+    }
+    if (auth.token !== undefined) {
+      if (await this.deps.credentials.verifyToken(auth.token)) return 'token';
+      // Clients such as openclaw-node send a paired device's token in `auth.token`.
+      if (deviceId !== undefined && (await this.deviceTokenValid(deviceId, auth.token))) return 'device-token';
+      return mismatch(DetailCodes.AUTH_TOKEN_MISMATCH, 'unauthorized: gateway token mismatch');
+    }
+    if (auth.password !== undefined) {
+      if (await this.deps.credentials.verifyPassword(auth.password)) return 'password';
+      return mismatch(DetailCodes.AUTH_PASSWORD_MISMATCH, 'unauthorized: password mismatch');
+    }
+    return rejected(ErrorCodes.INVALID_REQUEST, DetailCodes.AUTH_TOKEN_MISSING, 'unauthorized: gateway token missing');
+  }
+
+  private deviceTokenValid(deviceId: string, token: string): Promise<boolean> {
+    return this.deps.devices.verifyTokenHash(deviceId, hashDeviceToken(token));
+  }
+
+  /** A device token grants what the device was approved for, and only for its approved roles. */
+  private async acceptDeviceToken(request: HandshakeRequest, protocol: number, role: Role): Promise<HandshakeOutcome> {
+    const device = request.params.device as ConnectDevice;
+    const paired = await this.deps.devices.findDevice(device.id);
+    if (!paired || !paired.roles.includes(role)) return this.requirePairing(request, role);
+    const scopes = grantScopes(role, request.params.scopes ?? [], paired.scopes);
+    return accepted(protocol, role, scopes, 'device-token', device.id);
+  }
+
+  /**
+   * The gateway token or password with a device identity: a paired device gets a fresh device
+   * token; a new one is paired on loopback (when allowed) or must wait for an operator.
+   */
+  private async acceptSharedSecretDevice(request: HandshakeRequest, protocol: number, role: Role, method: AuthMethod): Promise<HandshakeOutcome> {
+    const { params } = request;
+    const device = params.device as ConnectDevice;
+    const scopes = grantScopes(role, params.scopes ?? [], OPERATOR_SCOPES);
+    const paired = await this.deps.devices.findDevice(device.id);
+    if (!paired || !paired.roles.includes(role)) {
+      if (!(request.isLoopback && this.settings.autoPairLoopback)) return this.requirePairing(request, role);
+      const { request: pending } = await this.deps.devices.requestPairing(newRequest(request, role));
+      await this.deps.devices.approve(pending.requestId, scopes, this.deps.clock.now());
+    }
+    const deviceToken = issueDeviceToken(this.deps.random);
+    await this.deps.devices.setTokenHash(device.id, hashDeviceToken(deviceToken));
+    return { ...accepted(protocol, role, scopes, method, device.id), deviceToken };
+  }
+
+  private async requirePairing(request: HandshakeRequest, role: Role): Promise<HandshakeRejected> {
+    const { request: pending, created } = await this.deps.devices.requestPairing(newRequest(request, role));
+    if (created) this.deps.onPairingRequested(pending);
+    return rejected(ErrorCodes.NOT_PAIRED, DetailCodes.PAIRING_REQUIRED, 'pairing required', {
+      details: { requestId: pending.requestId },
+      // openclaw-node reads the request id from this close reason.
+      reason: `pairing required (requestId: ${pending.requestId})`,
+    });
+  }
+}
+
+function newRequest(request: HandshakeRequest, role: Role) {
+  const { client, device, scopes } = request.params;
+  return {
+    deviceId: (device as ConnectDevice).id,
+    publicKey: (device as ConnectDevice).publicKey,
+    clientId: client.id,
+    clientMode: client.mode,
+    ...(client.displayName !== undefined ? { displayName: client.displayName } : {}),
+    platform: client.platform,
+    role,
+    scopes: scopes ?? [],
+    remoteIp: request.remoteIp,
+  };
+}
+
+function accepted(protocol: number, role: Role, scopes: OperatorScope[], authMethod: AuthMethod, deviceId?: string): HandshakeAccepted {
+  return { ok: true, protocol, role, scopes, authMethod, ...(deviceId !== undefined ? { deviceId } : {}) };
+}
+
+interface RejectionOptions {
+  closeCode?: number;
+  details?: Record<string, unknown>;
+  reason?: string;
+  badSecret?: boolean;
+}
+
+function rejected(code: ErrorCodeName, detail: DetailCode, message: string, options: RejectionOptions = {}): HandshakeRejected {
+  return {
+    ok: false,
+    error: errorShape(code, message, { details: { code: detail, ...options.details } }),
+    closeCode: options.closeCode ?? CloseCodes.POLICY_VIOLATION,
+    closeReason: closeReason(options.reason ?? message),
+    badSecret: options.badSecret ?? false,
+  };
+}

@@ -1,0 +1,86 @@
+import { Static, TSchema, Type } from '@sinclair/typebox';
+
+const closed = { additionalProperties: false } as const;
+const key = () => Type.String({ minLength: 1, maxLength: 512 });
+const idempotencyKey = () => Type.String({ minLength: 1, maxLength: 256 });
+
+export const EmptyParamsSchema = Type.Object({}, closed);
+
+export const SessionsListParamsSchema = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    search: Type.Optional(Type.String({ maxLength: 256 })),
+  },
+  closed,
+);
+
+export const SessionKeyParamsSchema = Type.Object({ key: key() }, closed);
+
+export const ChatHistoryParamsSchema = Type.Object(
+  { sessionKey: key(), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
+  closed,
+);
+
+// PROTOCOL.md does not define an attachment's fields; the lead's handler validates them.
+export const ChatSendParamsSchema = Type.Object(
+  {
+    sessionKey: key(),
+    message: Type.String(),
+    idempotencyKey: idempotencyKey(),
+    attachments: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: 32 })),
+  },
+  closed,
+);
+
+export const ChatAbortParamsSchema = Type.Object({ sessionKey: key(), runId: Type.Optional(key()) }, closed);
+
+export const AgentParamsSchema = Type.Object(
+  {
+    message: Type.String(),
+    sessionKey: Type.Optional(key()),
+    agentId: Type.Optional(key()),
+    channel: Type.Optional(key()),
+    to: Type.Optional(key()),
+    deliver: Type.Optional(Type.Boolean()),
+    idempotencyKey: idempotencyKey(),
+  },
+  closed,
+);
+
+export const SendParamsSchema = Type.Object(
+  {
+    to: key(),
+    message: Type.String(),
+    channel: Type.Optional(key()),
+    accountId: Type.Optional(key()),
+    idempotencyKey: idempotencyKey(),
+  },
+  closed,
+);
+
+export const PairingRequestParamsSchema = Type.Object({ requestId: key() }, closed);
+
+/** Params schema of each core method (PROTOCOL.md table), for `registerMethod`. */
+export const CoreMethodParams = {
+  health: EmptyParamsSchema,
+  status: EmptyParamsSchema,
+  'system-presence': EmptyParamsSchema,
+  'channels.status': EmptyParamsSchema,
+  'sessions.list': SessionsListParamsSchema,
+  'sessions.preview': SessionKeyParamsSchema,
+  'sessions.reset': SessionKeyParamsSchema,
+  'sessions.delete': SessionKeyParamsSchema,
+  'chat.history': ChatHistoryParamsSchema,
+  'chat.send': ChatSendParamsSchema,
+  'chat.abort': ChatAbortParamsSchema,
+  agent: AgentParamsSchema,
+  send: SendParamsSchema,
+  'device.pair.list': EmptyParamsSchema,
+  'device.pair.approve': PairingRequestParamsSchema,
+  'device.pair.reject': PairingRequestParamsSchema,
+  'models.list': EmptyParamsSchema,
+} as const satisfies Record<string, TSchema>;
+
+export type CoreMethodName = keyof typeof CoreMethodParams;
+export type CoreMethodParamsOf<M extends CoreMethodName> = Static<(typeof CoreMethodParams)[M]>;

@@ -1,0 +1,80 @@
+import { IncomingMessage } from 'node:http';
+import { AuthBackoffOptions, DEFAULT_AUTH_BACKOFF } from '../auth/auth-failure.backoff';
+import { RandomBytes } from '../auth/device-token';
+import { Clock } from '../ports/clock.port';
+import { ControlPlaneMetrics } from '../ports/control-plane-metrics.port';
+import { DeviceStore } from '../ports/device-store.port';
+import { GatewayCredentials } from '../ports/gateway-credentials.port';
+import { GatewaySnapshot } from '../ports/gateway-snapshot.port';
+
+/** Tunables of the WebSocket control plane; every field has a default. */
+export interface ControlPlaneOptions {
+  /** Reported as `server.version` in hello-ok. */
+  serverVersion: string;
+  /** Upgrade path served (default "/"); other paths are refused with 404. */
+  path: string;
+  /** A socket that has not completed `connect` by then is closed (1008). */
+  handshakeTimeoutMs: number;
+  /** Largest frame accepted before authentication (larger → 1009). */
+  maxPreAuthPayloadBytes: number;
+  /** Largest frame accepted after authentication (advertised as policy.maxPayload). */
+  maxPayloadBytes: number;
+  /** A socket whose unsent data passes this is dropped as a slow consumer (1008). */
+  maxBufferedBytes: number;
+  /** Unauthenticated sockets allowed per client IP; more upgrades get HTTP 503. */
+  maxUnauthenticatedPerIp: number;
+  /** Unauthenticated sockets allowed in total, whatever their IPs. */
+  maxUnauthenticatedTotal: number;
+  tickIntervalMs: number;
+  /** How far `device.signedAt` may be from server time. */
+  signatureMaxSkewMs: number;
+  /** Pair new devices connecting over loopback (and not through a proxy) without an operator. */
+  autoPairLoopback: boolean;
+  idempotencyTtlMs: number;
+  idempotencyMaxEntries: number;
+  authBackoff: AuthBackoffOptions;
+  /** The client address used for per-IP limits and backoff (default: the socket's remote address). */
+  clientIp: (request: IncomingMessage) => string;
+}
+
+export const SUPPORTED_PROTOCOLS = { min: 3, max: 4 } as const;
+
+export const DEFAULT_CONTROL_PLANE_OPTIONS: Omit<ControlPlaneOptions, 'serverVersion'> = {
+  path: '/',
+  handshakeTimeoutMs: 10_000,
+  maxPreAuthPayloadBytes: 64 * 1024,
+  maxPayloadBytes: 1024 * 1024,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  maxUnauthenticatedPerIp: 32,
+  maxUnauthenticatedTotal: 1024,
+  tickIntervalMs: 15_000,
+  signatureMaxSkewMs: 2 * 60_000,
+  autoPairLoopback: true,
+  idempotencyTtlMs: 5 * 60_000,
+  idempotencyMaxEntries: 1000,
+  authBackoff: DEFAULT_AUTH_BACKOFF,
+  clientIp: (request) => normalizeIp(request.socket.remoteAddress ?? 'unknown'),
+};
+
+/** The ports the control plane needs; the gateway provides them. */
+export interface ControlPlaneDeps {
+  credentials: GatewayCredentials;
+  devices: DeviceStore;
+  snapshot: GatewaySnapshot;
+  metrics?: ControlPlaneMetrics;
+  clock?: Clock;
+  random?: RandomBytes;
+}
+
+export function normalizeIp(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+}
+
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'];
+
+/** Loopback only when no proxy forwarded the request: behind a local proxy everyone looks local. */
+export function isDirectLoopback(request: IncomingMessage): boolean {
+  const address = normalizeIp(request.socket.remoteAddress ?? '');
+  const loopback = address === '::1' || address.startsWith('127.');
+  return loopback && FORWARDING_HEADERS.every((header) => request.headers[header] === undefined);
+}

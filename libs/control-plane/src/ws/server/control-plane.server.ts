@@ -1,0 +1,230 @@
+import { randomBytes } from 'node:crypto';
+import { IncomingMessage, STATUS_CODES, Server as HttpServer } from 'node:http';
+import { Duplex } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Logger } from '@nestjs/common';
+import { TSchema } from '@sinclair/typebox';
+import { WebSocket, WebSocketServer } from 'ws';
+import { AuthFailureBackoff } from '../auth/auth-failure.backoff';
+import { ConnectHandshake, HandshakeAccepted } from '../auth/connect.handshake';
+import { registerDevicePairMethods } from '../methods/device-pair.methods';
+import { registerGatewayStatusMethods } from '../methods/gateway-status.methods';
+import { Clock, systemClock } from '../ports/clock.port';
+import { ControlPlaneMetrics, noopControlPlaneMetrics } from '../ports/control-plane-metrics.port';
+import { CloseCodes } from '../protocol/close-codes';
+import { HelloOk } from '../protocol/connect.schema';
+import { StateVersion } from '../protocol/frame.schema';
+import { OperatorScope, satisfiesScope } from '../protocol/scopes';
+import { ControlPlaneConnection, ConnectionEnvironment } from './control-plane.connection';
+import { ControlPlaneDeps, ControlPlaneOptions, DEFAULT_CONTROL_PLANE_OPTIONS, SUPPORTED_PROTOCOLS, isDirectLoopback } from './control-plane.options';
+import { IdempotencyCache } from './idempotency.cache';
+import { ConnectionInfo, MethodDefinition, MethodRegistry } from './method.registry';
+import { RequestDispatcher } from './request.dispatcher';
+
+/** Events a client may receive (advertised in hello-ok). */
+export const CONTROL_PLANE_EVENTS = [
+  'connect.challenge',
+  'tick',
+  'presence',
+  'health',
+  'chat',
+  'agent',
+  'shutdown',
+  'device.pair.requested',
+  'device.pair.resolved',
+] as const;
+
+// Broadcast events that not every connection may see; others go to every authenticated connection.
+const EVENT_SCOPES: Readonly<Record<string, OperatorScope>> = {
+  chat: 'operator.read',
+  agent: 'operator.read',
+  'device.pair.requested': 'operator.pairing',
+  'device.pair.resolved': 'operator.pairing',
+};
+
+const SHUTDOWN_GRACE_MS = 2_000;
+
+export interface BroadcastOptions {
+  /** Overrides the event's default scope; null sends to every authenticated connection. */
+  scope?: OperatorScope | null;
+  stateVersion?: StateVersion;
+}
+
+export interface ShutdownNotice {
+  reason: string;
+  restartExpectedMs?: number;
+}
+
+/**
+ * The OpenClaw-compatible WebSocket control plane, sharing the gateway's HTTP port: it answers
+ * upgrades on `options.path`, runs the handshake, dispatches registered methods and fans events out.
+ */
+export class ControlPlaneServer {
+  private readonly options: ControlPlaneOptions;
+  private readonly methods = new MethodRegistry();
+  private readonly connections = new Map<string, ControlPlaneConnection>();
+  private readonly unauthenticated = new Set<ControlPlaneConnection>();
+  private readonly unauthenticatedByIp = new Map<string, number>();
+  private readonly wss: WebSocketServer;
+  private readonly environment: ConnectionEnvironment;
+  private readonly metrics: ControlPlaneMetrics;
+  private readonly clock: Clock;
+  private httpServer: HttpServer | null = null;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private closing = false;
+
+  constructor(
+    private readonly deps: ControlPlaneDeps,
+    options: Partial<ControlPlaneOptions> & Pick<ControlPlaneOptions, 'serverVersion'>,
+  ) {
+    this.options = { ...DEFAULT_CONTROL_PLANE_OPTIONS, ...options };
+    this.metrics = deps.metrics ?? noopControlPlaneMetrics;
+    this.clock = deps.clock ?? systemClock;
+    const random = deps.random ?? randomBytes;
+    const logger = new Logger('ControlPlane');
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.options.maxPayloadBytes, clientTracking: false });
+    const cache = new IdempotencyCache({ ttlMs: this.options.idempotencyTtlMs, maxEntries: this.options.idempotencyMaxEntries }, this.clock);
+    const handshake = new ConnectHandshake(
+      {
+        credentials: deps.credentials,
+        devices: deps.devices,
+        clock: this.clock,
+        random,
+        onPairingRequested: (request) => this.broadcast('device.pair.requested', request),
+      },
+      { protocols: SUPPORTED_PROTOCOLS, signatureMaxSkewMs: this.options.signatureMaxSkewMs, autoPairLoopback: this.options.autoPairLoopback },
+    );
+    this.environment = {
+      options: this.options,
+      handshake,
+      backoff: new AuthFailureBackoff(this.options.authBackoff, this.clock),
+      dispatcher: new RequestDispatcher(this.methods, cache, this.metrics, logger),
+      metrics: this.metrics,
+      clock: this.clock,
+      random,
+      logger,
+      hello: (accepted, connId) => this.hello(accepted, connId),
+      onAuthenticated: (connection) => this.onAuthenticated(connection),
+      onClosed: (connection) => this.onClosed(connection),
+    };
+    const publish = (event: string, payload: unknown) => this.broadcast(event, payload);
+    registerDevicePairMethods(this.methods, { devices: deps.devices, clock: this.clock, publish });
+    registerGatewayStatusMethods(this.methods, deps.snapshot);
+  }
+
+  /** Adds a method; throws on a duplicate name (the built-ins are health, status, system-presence, device.pair.*). */
+  registerMethod<S extends TSchema>(name: string, definition: MethodDefinition<S>): void {
+    this.methods.register(name, definition);
+  }
+
+  /** Starts answering WebSocket upgrades of `httpServer` and sending ticks. */
+  attach(httpServer: HttpServer): void {
+    if (this.httpServer) throw new Error('the control plane is already attached to an HTTP server');
+    this.httpServer = httpServer;
+    httpServer.on('upgrade', this.onUpgrade);
+    this.tickTimer = setInterval(() => this.broadcast('tick', { ts: this.clock.now() }), this.options.tickIntervalMs);
+    this.tickTimer.unref();
+  }
+
+  /** Sends an event to every authenticated connection allowed to see it; returns how many got it. */
+  broadcast(event: string, payload: unknown, options: BroadcastOptions = {}): number {
+    const scope = options.scope !== undefined ? options.scope : (EVENT_SCOPES[event] ?? null);
+    const payloadJson = JSON.stringify(payload);
+    let delivered = 0;
+    for (const connection of this.connections.values()) {
+      if (!connection.authenticated || (scope && !satisfiesScope(connection.info.scopes, scope))) continue;
+      if (connection.sendEncodedEvent(event, payloadJson, options.stateVersion)) delivered += 1;
+    }
+    return delivered;
+  }
+
+  /** Sends an event to one connection; false when it is gone or did not take it. */
+  sendEvent(connId: string, event: string, payload: unknown, stateVersion?: StateVersion): boolean {
+    return this.connections.get(connId)?.sendEvent(event, payload, stateVersion) ?? false;
+  }
+
+  /** The authenticated connections (for presence, status and the admin console). */
+  listConnections(): ConnectionInfo[] {
+    return [...this.connections.values()].filter((connection) => connection.authenticated).map((connection) => connection.info);
+  }
+
+  /** Graceful stop: `shutdown` event, close 1012, then stop accepting upgrades. */
+  async close(notice: ShutdownNotice): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.httpServer?.off('upgrade', this.onUpgrade);
+    const open = [...this.connections.values()];
+    this.broadcast('shutdown', { reason: notice.reason, ...(notice.restartExpectedMs !== undefined ? { restartExpectedMs: notice.restartExpectedMs } : {}) }, { scope: null });
+    for (const connection of open) connection.close(CloseCodes.SERVICE_RESTART, 'service restart');
+    const grace = sleep(SHUTDOWN_GRACE_MS, undefined, { ref: false });
+    await Promise.race([Promise.all(open.map((connection) => connection.closed)), grace]);
+    for (const connection of this.connections.values()) connection.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== this.options.path) return this.refuse(socket, 404, 'path');
+    if (this.closing) return this.refuse(socket, 503, 'shutting-down');
+    const ip = this.options.clientIp(request);
+    if ((this.unauthenticatedByIp.get(ip) ?? 0) >= this.options.maxUnauthenticatedPerIp) {
+      return this.refuse(socket, 503, 'unauthenticated-per-ip');
+    }
+    if (this.unauthenticated.size >= this.options.maxUnauthenticatedTotal) return this.refuse(socket, 503, 'unauthenticated-total');
+    // Without verifyClient, ws completes the upgrade synchronously, so the counts above cannot race.
+    this.wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+      const connection = new ControlPlaneConnection(ws, ip, isDirectLoopback(request), this.environment);
+      this.connections.set(connection.connId, connection);
+      this.unauthenticated.add(connection);
+      this.unauthenticatedByIp.set(ip, (this.unauthenticatedByIp.get(ip) ?? 0) + 1);
+    });
+  };
+
+  private refuse(socket: Duplex, status: number, reason: string): void {
+    this.metrics.upgradeRefused(reason);
+    const retry = status === 503 ? 'Retry-After: 5\r\n' : '';
+    socket.once('finish', () => socket.destroy());
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n${retry}\r\n`);
+  }
+
+  private async hello(accepted: HandshakeAccepted, connId: string): Promise<HelloOk> {
+    const snapshot = await this.deps.snapshot.current();
+    return {
+      type: 'hello-ok',
+      protocol: accepted.protocol,
+      server: { version: this.options.serverVersion, connId },
+      features: { methods: this.methods.names(), events: [...CONTROL_PLANE_EVENTS] },
+      snapshot: {
+        presence: snapshot.presence,
+        health: snapshot.health,
+        stateVersion: snapshot.stateVersion,
+        uptimeMs: snapshot.uptimeMs,
+        ...(snapshot.sessionDefaults !== undefined ? { sessionDefaults: snapshot.sessionDefaults } : {}),
+      },
+      auth: { role: accepted.role, scopes: accepted.scopes, ...(accepted.deviceToken !== undefined ? { deviceToken: accepted.deviceToken } : {}) },
+      policy: {
+        maxPayload: this.options.maxPayloadBytes,
+        maxBufferedBytes: this.options.maxBufferedBytes,
+        tickIntervalMs: this.options.tickIntervalMs,
+      },
+    };
+  }
+
+  private onAuthenticated(connection: ControlPlaneConnection): void {
+    this.releaseUnauthenticated(connection);
+    this.metrics.connectionOpened(connection.info.role);
+  }
+
+  private onClosed(connection: ControlPlaneConnection): void {
+    this.connections.delete(connection.connId);
+    if (!this.releaseUnauthenticated(connection)) this.metrics.connectionClosed(connection.info.role);
+  }
+
+  private releaseUnauthenticated(connection: ControlPlaneConnection): boolean {
+    if (!this.unauthenticated.delete(connection)) return false;
+    const left = (this.unauthenticatedByIp.get(connection.remoteIp) ?? 1) - 1;
+    if (left > 0) this.unauthenticatedByIp.set(connection.remoteIp, left);
+    else this.unauthenticatedByIp.delete(connection.remoteIp);
+    return true;
+  }
+}
