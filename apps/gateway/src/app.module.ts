@@ -4,6 +4,7 @@ import { AgentModule } from '@switchboard/agent';
 import { ChannelProbes, ChannelsModule } from '@switchboard/channels';
 import { ConfigModule, SwitchboardConfig } from '@switchboard/config';
 import { OpenAiApiModule } from '@switchboard/control-plane/openai-api/openai-api.module';
+import { ControlPlaneModule } from '@switchboard/control-plane/ws-gateway/control-plane.module';
 import { HealthModule, LoggingModule, MetricsModule } from '@switchboard/observability';
 import { DatabaseProbe, PersistenceModule } from '@switchboard/persistence';
 import { ProvidersModule } from '@switchboard/providers';
@@ -13,6 +14,7 @@ import { SessionsModule } from '@switchboard/sessions';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { LocalAdminModule } from './local-admin/local-admin.module';
 import { QueueMetricsBridge } from './metrics/queue-metrics.bridge';
+import { version } from './version';
 
 /** The gateway process: every module, wired once from the validated configuration. */
 @Module({})
@@ -32,6 +34,7 @@ export class AppModule {
         ChannelsModule.forRoot(config),
         AgentModule,
         OpenAiApiModule,
+        ControlPlaneModule.forRoot({ serverVersion: version }),
         LocalAdminModule,
         HealthModule.forRoot([DatabaseProbe, QueueProbe, ChannelProbes]),
       ],

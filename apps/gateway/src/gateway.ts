@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import type { SwitchboardConfig } from '@switchboard/config';
+import { ControlPlaneGateway } from '@switchboard/control-plane/ws-gateway/control-plane.gateway';
 import { REQUEST_ID_HEADER_NAME, requestIdFor } from '@switchboard/observability';
 import { AppModule } from './app.module';
 import type { EarlyListener } from './early-listener';
@@ -57,12 +58,17 @@ export async function startGateway(config: SwitchboardConfig, listener: EarlyLis
   app.flushLogs();
   await adapter.getInstance().ready();
   listener.handOver(appHandler!);
+  // WebSocket upgrades on the same port, once every method's services are ready.
+  const controlPlane = app.get(ControlPlaneGateway);
+  controlPlane.attach(listener.server);
   writeRuntimeFile(config.database.dataDir, { url, token: app.get(LocalAdminToken).value });
   return {
     url,
     async stop() {
       draining = true;
       removeRuntimeFile(config.database.dataDir);
+      // Before the application closes: clients get `shutdown` and 1012 while it still answers.
+      await controlPlane.close({ reason: 'shutdown' });
       await app.close();
       await listener.close();
     },

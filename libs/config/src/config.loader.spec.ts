@@ -86,6 +86,14 @@ describe('loadConfig', () => {
 
   it('applies CLI overrides last', () => {
     expect(loadConfig({ env: { PORT: '9000' }, overrides: { PORT: 9100 } }).gateway.port).toBe(9100);
+    const token = 'from-the-command-line-0123';
+    expect(loadConfig({ env: { GATEWAY_TOKEN: 'from-the-environment-0123' }, overrides: { GATEWAY_TOKEN: token } }).controlPlane.token).toBe(token);
+  });
+
+  it('refuses a control-plane token short enough to guess', () => {
+    expect(problemsOf(() => loadConfig({ env: { GATEWAY_TOKEN: 'secret' } }))).toEqual([
+      'GATEWAY_TOKEN (controlPlane.token): expected at least 16 characters',
+    ]);
   });
 });
 

@@ -297,6 +297,30 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    controlPlane: z
+      .object({
+        token: key(z.string().trim().min(16, 'expected at least 16 characters').optional(), {
+          env: 'GATEWAY_TOKEN',
+          secret: true,
+          description:
+            'Shared secret of WebSocket control-plane clients (connect.auth.token); grants every operator scope. Unset (and no password): devices sign in by their key once approved with `switchboard devices approve`.',
+        }),
+        password: key(z.string().min(8, 'expected at least 8 characters').optional(), {
+          env: 'GATEWAY_PASSWORD',
+          secret: true,
+          description: 'Alternative shared secret for the control plane (connect.auth.password); same rights as GATEWAY_TOKEN.',
+        }),
+        maxPayloadBytes: key(z.coerce.number().int().min(64 * 1024, 'expected at least 65536 bytes').max(64 * 1024 * 1024, 'expected at most 67108864 bytes').default(1024 * 1024), {
+          env: 'CONTROL_PLANE_MAX_PAYLOAD_BYTES',
+          description: 'Largest WebSocket frame an authenticated control-plane client may send (larger: closed 1009).',
+        }),
+        tickMs: key(z.coerce.number().int().min(1_000, 'expected at least 1000 ms').max(300_000, 'expected at most 300000 ms').default(15_000), {
+          env: 'CONTROL_PLANE_TICK_MS',
+          description: 'Interval of the control-plane `tick` event; clients treat twice this silence as a dead link.',
+        }),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: key(logLevel.default('info'), { env: 'LOG_LEVEL', description: 'Log level.' }),

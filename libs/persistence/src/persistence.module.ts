@@ -4,6 +4,7 @@ import { ApiKeyRepository } from './api-keys/api-key.repository';
 import { Database, openDatabase } from './database';
 import { DatabaseProbe } from './database.probe';
 import { DATABASE } from './database.token';
+import { DeviceRepository } from './devices/device.repository';
 import { MessageRepository } from './messages/message.repository';
 import { QueueJobRepository } from './queue-jobs/queue-job.repository';
 import { AllowlistRepository } from './security/allowlist.repository';
@@ -19,6 +20,7 @@ const repositories = [
   AllowlistRepository,
   PairingRepository,
   ApiKeyRepository,
+  DeviceRepository,
 ];
 
 /** Opens the database once (PostgreSQL or embedded PGlite) and provides the repositories. */

@@ -67,6 +67,17 @@ export class LlmRouter {
     return { provider: this.llm.provider, model: this.primary()?.model, fallbacks: [...this.llm.fallbacks] };
   }
 
+  /** The configured model, then each fallback once, as "provider:model" (empty when none is configured). */
+  models(): string[] {
+    return this.isConfigured() ? this.chain(undefined).map(formatModelRef) : [];
+  }
+
+  /** The configured model a client means by `name`: one of `models()`, or the model part of one. */
+  findModel(name: string): string | undefined {
+    const ids = this.models();
+    return ids.find((id) => id === name) ?? ids.find((id) => id.slice(id.indexOf(':') + 1) === name);
+  }
+
   /**
    * Streams one answer. The first event is always `{type: 'model', ref}`, naming the model that
    * answers; text, tool calls, usage and `done` follow.

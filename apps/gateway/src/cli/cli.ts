@@ -6,6 +6,7 @@ import { allowlistCommand, pairingCommand } from './access.command';
 import { apiKeysCommand } from './apikeys.command';
 import { CliError } from './cli-output';
 import { dbCommand } from './db.command';
+import { devicesCommand } from './devices.command';
 import { doctorCommand } from './doctor.command';
 import { gatewayInstallCommand } from './gateway-install.command';
 import { gatewayRunCommand } from './gateway-run.command';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   program.addCommand(allowlistCommand(global));
   program.addCommand(pairingCommand(global));
   program.addCommand(apiKeysCommand(global));
+  program.addCommand(devicesCommand(global));
   program.addCommand(dbCommand(global));
   program.addCommand(doctorCommand(global));
   program

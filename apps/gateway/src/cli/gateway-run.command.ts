@@ -5,6 +5,7 @@ import { GlobalOptions, loadCliConfig } from './cli-config';
 interface RunOptions {
   port?: number;
   host?: string;
+  token?: string;
 }
 
 export function gatewayRunCommand(global: () => GlobalOptions): Command {
@@ -12,8 +13,10 @@ export function gatewayRunCommand(global: () => GlobalOptions): Command {
     .description('run the gateway in the foreground (the default of `switchboard gateway`)')
     .option('-p, --port <port>', 'port to listen on (env PORT, default 18789)', parsePort)
     .option('-H, --host <host>', 'address to bind (env HOST, default 127.0.0.1)')
+    // Other local users can read a process's arguments: the variable is the safer place.
+    .option('--token <token>', 'control-plane gateway token (env GATEWAY_TOKEN, safer: arguments are visible in ps)')
     .action(async (options: RunOptions) => {
-      const config = loadCliConfig(global(), { PORT: options.port, HOST: options.host });
+      const config = loadCliConfig(global(), { PORT: options.port, HOST: options.host, GATEWAY_TOKEN: options.token });
       // Listen first: /health answers while the application loads and the database opens.
       const listener = new EarlyListener();
       const url = await listener.listen(config.gateway.port, config.gateway.host);

@@ -1,13 +1,8 @@
 import { Body, Controller, Get, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiKeysAdminService } from '@switchboard/control-plane/openai-api/api-keys/api-keys-admin';
 import type { NewApiKeyInput } from '@switchboard/control-plane/openai-api/api-keys/use-cases/create-api-key/create-api-key.use-case';
+import { ActorBody, actorOf } from './actor-body';
 import { LocalAdminGuard } from './local-admin.token';
-
-interface ActorBody {
-  actor?: unknown;
-}
-
-const actorOf = (body: ActorBody | undefined) => (typeof body?.actor === 'string' && body.actor ? body.actor.slice(0, 64) : 'cli');
 
 /** `/api/local/api-keys`: the CLI's API key commands while a gateway runs. */
 @Controller('api/local/api-keys')

@@ -1,12 +1,8 @@
 import { Body, Controller, Get, Post, Query, UseGuards } from '@nestjs/common';
 import { AccessAdminService } from './access-admin';
+import { ActorBody, actorOf } from './actor-body';
 import { LocalAdminGuard } from './local-admin.token';
 
-interface ActorBody {
-  actor?: unknown;
-}
-
-const actorOf = (body: ActorBody | undefined) => (typeof body?.actor === 'string' && body.actor ? body.actor.slice(0, 64) : 'cli');
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /** `/api/local/*`: what the CLI changes while a gateway runs (PGlite is open in one process only). */

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '@switchboard/control-plane/openai-api/api-keys/api-keys.module';
 import { AccessAdminService } from './access-admin';
 import { ApiKeysLocalController } from './api-keys.controller';
+import { DevicesLocalController } from './devices.controller';
 import { LocalAdminController } from './local-admin.controller';
 import { LocalAdminGuard, LocalAdminToken } from './local-admin.token';
 
 @Module({
   imports: [ApiKeysModule],
-  controllers: [LocalAdminController, ApiKeysLocalController],
+  controllers: [LocalAdminController, ApiKeysLocalController, DevicesLocalController],
   providers: [AccessAdminService, LocalAdminToken, LocalAdminGuard],
   exports: [LocalAdminToken],
 })

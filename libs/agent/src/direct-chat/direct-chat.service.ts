@@ -67,26 +67,32 @@ export class DirectChatService {
       .run(session.key, async () => {
         const inbound = (await this.messages.insertInbound(session.id, message))!;
         const turn = await this.turns.begin(inbound.id);
-        const history = await this.sessions.historyBefore(inbound);
-        const prompt = buildPrompt(this.config.agent.systemPrompt, session, history, inbound);
-        let text = '';
-        let model: string | null = null;
-        let usage: { inputTokens?: number; outputTokens?: number } = {};
-        const stream = this.router.stream({
-          messages: prompt,
-          model: request.model,
-          maxOutputTokens: this.config.agent.maxOutputTokens,
-          signal: request.signal,
-        });
-        for await (const event of stream) {
-          if (event.type === 'text') text += event.delta;
-          if (event.type === 'model') model = event.ref;
-          if (event.type === 'usage') usage = { inputTokens: event.inputTokens, outputTokens: event.outputTokens };
-          if (event.type === 'text' || event.type === 'model' || event.type === 'usage') push(event);
+        try {
+          const history = await this.sessions.historyBefore(inbound);
+          const prompt = buildPrompt(this.config.agent.systemPrompt, session, history, inbound);
+          let text = '';
+          let model: string | null = null;
+          let usage: { inputTokens?: number; outputTokens?: number } = {};
+          const stream = this.router.stream({
+            messages: prompt,
+            model: request.model,
+            maxOutputTokens: this.config.agent.maxOutputTokens,
+            signal: request.signal,
+          });
+          for await (const event of stream) {
+            if (event.type === 'text') text += event.delta;
+            if (event.type === 'model') model = event.ref;
+            if (event.type === 'usage') usage = { inputTokens: event.inputTokens, outputTokens: event.outputTokens };
+            if (event.type === 'text' || event.type === 'model' || event.type === 'usage') push(event);
+          }
+          const saved = await this.turns.saveGenerated(turn.id, session.id, { text, parts: [text], model, ...usage });
+          await this.turns.markDelivered(saved.id);
+          push({ type: 'done', text });
+        } catch (error) {
+          // The caller saw this turn fail (or stopped it): recovery at start must not run it again.
+          await this.turns.markFailed(turn.id, error instanceof Error ? error.message : String(error));
+          throw error;
         }
-        const saved = await this.turns.saveGenerated(turn.id, session.id, { text, parts: [text], model, ...usage });
-        await this.turns.markDelivered(saved.id);
-        push({ type: 'done', text });
       })
       .catch((error: unknown) => (failure = error))
       .finally(() => {

@@ -1,9 +1,7 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { ReadinessProbe } from '@switchboard/core';
-import { ProbeSource, READINESS_PROBES, expandProbes } from './readiness-probes.token';
-
-const PROBE_TIMEOUT_MS = 2_000;
+import { ReadinessService } from './readiness.service';
 
 @Controller()
 export class HealthController {
@@ -12,7 +10,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    @Inject(READINESS_PROBES) private readonly probes: ProbeSource[],
+    private readonly readiness: ReadinessService,
   ) {}
 
   /** Liveness: the process answers. Never touches a dependency, so it stays cheap. */
@@ -25,23 +23,12 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check(expandProbes(this.probes).map((probe) => () => this.run(probe)));
+    return this.health.check(this.readiness.probes().map((probe) => () => this.run(probe)));
   }
 
   private async run(probe: ReadinessProbe) {
     const indicator = this.indicators.check(probe.name);
-    try {
-      return indicator.up(await withTimeout(probe.check(), PROBE_TIMEOUT_MS, probe.name));
-    } catch (error) {
-      return indicator.down({ message: error instanceof Error ? error.message : String(error) });
-    }
+    const result = await this.readiness.run(probe);
+    return result.ok ? indicator.up(result.details) : indicator.down({ message: result.error });
   }
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, name: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${name} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { ReadinessProbe } from '@switchboard/core';
 import { HealthController } from './health.controller';
 import { ProbeSource, READINESS_PROBES, ReadinessProbeSet } from './readiness-probes.token';
+import { ReadinessService } from './readiness.service';
 
 /**
  * `GET /health` (liveness) and `GET /ready` (readiness of each probe given here). The probes are
@@ -13,9 +14,12 @@ export class HealthModule {
   static forRoot(probes: Type<ReadinessProbe | ReadinessProbeSet>[]): DynamicModule {
     return {
       module: HealthModule,
+      // Global: the control plane reports the same probes in its `health` method.
+      global: true,
       imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController],
-      providers: [{ provide: READINESS_PROBES, inject: probes, useFactory: (...found: ProbeSource[]) => found }],
+      providers: [{ provide: READINESS_PROBES, inject: probes, useFactory: (...found: ProbeSource[]) => found }, ReadinessService],
+      exports: [ReadinessService],
     };
   }
 }

@@ -55,6 +55,34 @@ export class SwitchboardMetrics {
     }),
   );
 
+  readonly wsHandshakes = fresh(
+    new Counter({
+      name: 'switchboard_ws_handshakes_total',
+      help: 'Control-plane handshakes by outcome: ok, a refusal code (AUTH_TOKEN_MISMATCH, PAIRING_REQUIRED, ...), timeout, closed, or upgrade-refused:<reason> before the socket opened.',
+      labelNames: ['outcome'],
+      registers: [],
+    }),
+  );
+
+  readonly wsRpcDuration = fresh(
+    new Histogram({
+      name: 'switchboard_ws_rpc_duration_seconds',
+      help: 'Control-plane method calls by method and outcome (ok, error), until the last response.',
+      labelNames: ['method', 'outcome'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
+      registers: [],
+    }),
+  );
+
+  readonly wsEventsDropped = fresh(
+    new Counter({
+      name: 'switchboard_ws_events_dropped_total',
+      help: 'Control-plane events not delivered, by reason: slow-consumer (send buffer full), slow-consumer-disconnect (the socket was closed for it).',
+      labelNames: ['reason'],
+      registers: [],
+    }),
+  );
+
   readonly queueDepth = fresh(
     new Gauge({
       name: 'switchboard_queue_depth',

@@ -76,6 +76,10 @@ export class SessionRepository {
     return { sessions: rows.map(toSession), totalCount };
   }
 
+  async count(): Promise<number> {
+    return this.db.prisma.session.count();
+  }
+
   async delete(id: string): Promise<void> {
     await this.db.prisma.session.delete({ where: { id } });
   }

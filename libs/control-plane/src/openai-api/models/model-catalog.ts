@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { LlmRouter, NO_MODEL_CONFIGURED_MESSAGE } from '@switchboard/providers';
-import { formatModelRef, parseModelRef } from '@switchboard/providers/model-ref';
 import { NO_RETRY, OpenAiError } from '../errors/openai-error';
 
 export interface OpenAiModel {
@@ -23,7 +22,7 @@ export class ModelCatalog {
   constructor(private readonly router: LlmRouter) {}
 
   list(): { object: 'list'; data: OpenAiModel[] } {
-    return { object: 'list', data: this.ids().map((id) => ({ id, object: 'model', created: this.created, owned_by: 'switchboard' })) };
+    return { object: 'list', data: this.router.models().map((id) => ({ id, object: 'model', created: this.created, owned_by: 'switchboard' })) };
   }
 
   /**
@@ -34,17 +33,9 @@ export class ModelCatalog {
   resolve(requested: string | undefined): string | undefined {
     if (!this.router.isConfigured()) throw new OpenAiError(503, NO_MODEL_CONFIGURED_MESSAGE, 'server_error', 'model_not_configured', null, NO_RETRY);
     if (!requested) return undefined;
-    const ids = this.ids();
-    const match = ids.find((id) => id === requested) ?? ids.find((id) => id.slice(id.indexOf(':') + 1) === requested);
+    const match = this.router.findModel(requested);
     if (match) return match;
-    const message = `The model \`${requested}\` does not exist or you do not have access to it. Available: ${ids.join(', ')}.`;
+    const message = `The model \`${requested}\` does not exist or you do not have access to it. Available: ${this.router.models().join(', ')}.`;
     throw new OpenAiError(404, message, 'invalid_request_error', 'model_not_found', 'model');
-  }
-
-  private ids(): string[] {
-    const { provider, model, fallbacks } = this.router.describe();
-    if (!provider || !model) return [];
-    const refs = [{ provider, model }, ...fallbacks.map((text) => parseModelRef(text, provider))];
-    return [...new Set(refs.map(formatModelRef))];
   }
 }

@@ -4,12 +4,12 @@ import { OPERATOR_SCOPES } from '../protocol/scopes';
 import { StaticGatewayCredentials, TEST_GATEWAY_PASSWORD, TEST_GATEWAY_TOKEN } from '../../testing/ws/fake-gateway.ports';
 import { InMemoryDeviceStore } from '../../testing/ws/in-memory-device.store';
 import { ConnectOptions, TestDevice, connectParams, createTestDevice } from '../../testing/ws/test-device';
-import { ConnectHandshake, HandshakeAccepted, HandshakeOutcome, HandshakeRejected, negotiateProtocol } from './connect.handshake';
+import { ConnectHandshake, HandshakeAccepted, HandshakeOutcome, HandshakeRejected, HandshakeSettings, negotiateProtocol } from './connect.handshake';
 import { hashDeviceToken } from './device-token';
 
 const NOW = 1_800_000_000_000;
 const NONCE = 'challenge-nonce';
-const SETTINGS = { protocols: { min: 3, max: 4 }, signatureMaxSkewMs: 120_000, autoPairLoopback: true };
+const SETTINGS: HandshakeSettings = { protocols: { min: 3, max: 4 }, signatureMaxSkewMs: 120_000, autoPairLoopback: true };
 
 describe('negotiateProtocol', () => {
   it('picks the highest version both sides speak', () => {
@@ -38,7 +38,7 @@ describe('ConnectHandshake', () => {
     handshake = handshakeWith(SETTINGS);
   });
 
-  function handshakeWith(settings: typeof SETTINGS) {
+  function handshakeWith(settings: HandshakeSettings) {
     return new ConnectHandshake(
       {
         credentials: new StaticGatewayCredentials(),
@@ -166,6 +166,33 @@ describe('ConnectHandshake', () => {
     const outcome = await rejected({ deviceToken, device, role: 'node' }, false);
     expect(outcome.error.code).toBe('NOT_PAIRED');
     expect(requested[0]).toMatchObject({ deviceId: device.id, role: 'node' });
+  });
+
+  describe('on a gateway without a shared secret (deviceSignatureAuth)', () => {
+    beforeEach(() => {
+      handshake = handshakeWith({ ...SETTINGS, deviceSignatureAuth: true });
+    });
+
+    it('asks a new device for pairing even over loopback, then admits it by its signature once approved', async () => {
+      const first = await rejected({ device, scopes: ['operator.read'] });
+      expect(first.error).toMatchObject({ code: 'NOT_PAIRED', details: { requestId: requested[0].requestId } });
+      expect(first.badSecret).toBe(false);
+
+      await devices.approve(requested[0].requestId, ['operator.read'], NOW);
+      const outcome = await accepted({ device, scopes: ['operator.read', 'operator.admin'] });
+      expect(outcome).toMatchObject({ authMethod: 'device-signature', scopes: ['operator.read'], deviceId: device.id });
+      expect(devices.tokenHashes.get(device.id)).toBe(hashDeviceToken(outcome.deviceToken as string));
+      expect((await accepted({ token: outcome.deviceToken, device })).authMethod).toBe('device-token');
+    });
+
+    it('still refuses a connect with neither a secret nor a device identity', async () => {
+      expect((await rejected({})).error.details?.code).toBe('AUTH_TOKEN_MISSING');
+    });
+  });
+
+  it('refuses a device without a secret when the gateway has one', async () => {
+    expect((await rejected({ device })).error.details?.code).toBe('AUTH_TOKEN_MISSING');
+    expect(requested).toEqual([]);
   });
 
   it('grants every operator scope the gateway token covers, and nothing unknown', async () => {

@@ -8,7 +8,7 @@ import { GatewayCredentials } from '../ports/gateway-credentials.port';
 import { deviceIdFromPublicKey, importDevicePublicKey, verifyDeviceSignature } from './device-signature';
 import { RandomBytes, hashDeviceToken, issueDeviceToken } from './device-token';
 
-export type AuthMethod = 'token' | 'password' | 'device-token';
+export type AuthMethod = 'token' | 'password' | 'device-token' | 'device-signature';
 
 export interface HandshakeRequest {
   params: ConnectParams;
@@ -25,6 +25,8 @@ export interface HandshakeSettings {
   signatureMaxSkewMs: number;
   /** Pair new devices connecting over loopback without an operator. */
   autoPairLoopback: boolean;
+  /** A device presenting no secret is admitted by its signature once paired (see ControlPlaneOptions). */
+  deviceSignatureAuth?: boolean;
 }
 
 export interface HandshakeDeps {
@@ -95,6 +97,7 @@ export class ConnectHandshake {
     const method = await this.authenticate(auth, device?.id);
     if (typeof method !== 'string') return method;
     if (method === 'device-token') return this.acceptDeviceToken(request, protocol, role);
+    if (method === 'device-signature') return this.acceptSignedDevice(request, protocol, role);
     if (!device) return accepted(protocol, role, grantScopes(role, params.scopes ?? [], OPERATOR_SCOPES), method);
     return this.acceptSharedSecretDevice(request, protocol, role, method);
   }
@@ -143,6 +146,8 @@ export class ConnectHandshake {
       if (await this.deps.credentials.verifyPassword(auth.password)) return 'password';
       return mismatch(DetailCodes.AUTH_PASSWORD_MISMATCH, 'unauthorized: password mismatch');
     }
+    // The signature was checked before: it proves the key; pairing decides whether the key may in.
+    if (deviceId !== undefined && this.settings.deviceSignatureAuth) return 'device-signature';
     return rejected(ErrorCodes.INVALID_REQUEST, DetailCodes.AUTH_TOKEN_MISSING, 'unauthorized: gateway token missing');
   }
 
@@ -157,6 +162,21 @@ export class ConnectHandshake {
     if (!paired || !paired.roles.includes(role)) return this.requirePairing(request, role);
     const scopes = grantScopes(role, request.params.scopes ?? [], paired.scopes);
     return accepted(protocol, role, scopes, 'device-token', device.id);
+  }
+
+  /**
+   * A device with no secret (deviceSignatureAuth): an operator must have paired it; it then gets
+   * what it was approved for and a fresh device token. Loopback is not paired automatically here,
+   * since without a shared secret any local user could become an operator.
+   */
+  private async acceptSignedDevice(request: HandshakeRequest, protocol: number, role: Role): Promise<HandshakeOutcome> {
+    const device = request.params.device as ConnectDevice;
+    const paired = await this.deps.devices.findDevice(device.id);
+    if (!paired || !paired.roles.includes(role)) return this.requirePairing(request, role);
+    const scopes = grantScopes(role, request.params.scopes ?? [], paired.scopes);
+    const deviceToken = issueDeviceToken(this.deps.random);
+    await this.deps.devices.setTokenHash(device.id, hashDeviceToken(deviceToken));
+    return { ...accepted(protocol, role, scopes, 'device-signature', device.id), deviceToken };
   }
 
   /**

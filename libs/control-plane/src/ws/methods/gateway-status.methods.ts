@@ -7,7 +7,7 @@ export function registerGatewayStatusMethods(methods: MethodRegistry, snapshot: 
   methods.register('health', {
     scope: 'operator.read',
     schema: CoreMethodParams.health,
-    handler: () => snapshot.health(),
+    handler: ({ probe }) => snapshot.health({ probe }),
   });
   methods.register('status', {
     scope: 'operator.read',

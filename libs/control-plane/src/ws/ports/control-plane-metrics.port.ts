@@ -20,7 +20,10 @@ export interface ControlPlaneMetrics {
   eventDropped(event: string, reason: string): void;
   /** A connection closed because its send buffer passed maxBufferedBytes. */
   slowConsumerDropped(): void;
-  /** An upgrade refused before the WebSocket opened: "unauthenticated-per-ip", "unauthenticated-total", "shutting-down", "path". */
+  /**
+   * An upgrade refused before the WebSocket opened: "unauthenticated-per-ip",
+   * "unauthenticated-total", "shutting-down", "path", "not-admitted".
+   */
   upgradeRefused(reason: string): void;
 }
 

@@ -30,8 +30,8 @@ export interface GatewaySnapshotView {
 export interface GatewaySnapshot {
   /** The snapshot sent in hello-ok; should be cheap (cached health, not a fresh probe). */
   current(): Promise<GatewaySnapshotView>;
-  /** Answer of `health`. */
-  health(): Promise<HealthSummary>;
+  /** Answer of `health`; `probe` asks for fresh checks rather than a recent summary. */
+  health(options?: { probe?: boolean }): Promise<HealthSummary>;
   /** Answer of `status`: version, uptime, channels, queue and session counts. */
   status(): Promise<Record<string, unknown>>;
 }

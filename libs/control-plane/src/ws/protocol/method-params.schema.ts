@@ -6,6 +6,9 @@ const idempotencyKey = () => Type.String({ minLength: 1, maxLength: 256 });
 
 export const EmptyParamsSchema = Type.Object({}, closed);
 
+// OpenClaw clients (its CLI among them) ask for a fresh probe instead of the cached summary.
+export const HealthParamsSchema = Type.Object({ probe: Type.Optional(Type.Boolean()) }, closed);
+
 export const SessionsListParamsSchema = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
@@ -44,6 +47,15 @@ export const AgentParamsSchema = Type.Object(
     to: Type.Optional(key()),
     deliver: Type.Optional(Type.Boolean()),
     idempotencyKey: idempotencyKey(),
+    // The ChatOptions openclaw-node 0.14 forwards when its caller sets them; the handler decides
+    // which it honours and refuses those it cannot (e.g. attachments).
+    attachments: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: 32 })),
+    thinking: Type.Optional(Type.String({ maxLength: 64 })),
+    extraSystemPrompt: Type.Optional(Type.String({ maxLength: 16_384 })),
+    label: Type.Optional(Type.String({ maxLength: 256 })),
+    timeout: Type.Optional(Type.Integer({ minimum: 0 })),
+    provider: Type.Optional(key()),
+    model: Type.Optional(key()),
   },
   closed,
 );
@@ -63,7 +75,7 @@ export const PairingRequestParamsSchema = Type.Object({ requestId: key() }, clos
 
 /** Params schema of each core method (PROTOCOL.md table), for `registerMethod`. */
 export const CoreMethodParams = {
-  health: EmptyParamsSchema,
+  health: HealthParamsSchema,
   status: EmptyParamsSchema,
   'system-presence': EmptyParamsSchema,
   'channels.status': EmptyParamsSchema,

@@ -93,6 +93,13 @@ describe('core method params', () => {
     expect(compileSchema(CoreMethodParams.agent)({ message: 'hi', idempotencyKey: 'k1' }).ok).toBe(true);
   });
 
+  it('accepts what real clients add: openclaw-node chat options on agent, probe on health', () => {
+    const agent = { message: 'hi', idempotencyKey: 'k1', provider: 'openai-compatible', model: 'gpt-4o-mini', thinking: 'low', label: 'l', timeout: 30 };
+    expect(compileSchema(CoreMethodParams.agent)(agent).ok).toBe(true);
+    expect(compileSchema(CoreMethodParams.health)({ probe: true }).ok).toBe(true);
+    rejection(compileSchema(CoreMethodParams.health)({ probe: 'yes' }));
+  });
+
   it('bounds sessions.list paging', () => {
     expect(compileSchema(CoreMethodParams['sessions.list'])({ limit: 50, offset: 0, search: 'bob' }).ok).toBe(true);
     rejection(compileSchema(CoreMethodParams['sessions.list'])({ limit: 0 }));

@@ -30,11 +30,19 @@ export interface ControlPlaneOptions {
   signatureMaxSkewMs: number;
   /** Pair new devices connecting over loopback (and not through a proxy) without an operator. */
   autoPairLoopback: boolean;
+  /**
+   * Admit a paired device by its signature alone when it presents no secret, and let an unknown
+   * one ask for pairing: for gateways without a token or password, where an operator approves
+   * every device. Off: a connect needs a shared secret or a device token.
+   */
+  deviceSignatureAuth: boolean;
   idempotencyTtlMs: number;
   idempotencyMaxEntries: number;
   authBackoff: AuthBackoffOptions;
   /** The client address used for per-IP limits and backoff (default: the socket's remote address). */
   clientIp: (request: IncomingMessage) => string;
+  /** Whether this client may open a socket at all (e.g. IP allow/deny lists); otherwise HTTP 403. */
+  admitUpgrade: (request: IncomingMessage) => boolean;
 }
 
 export const SUPPORTED_PROTOCOLS = { min: 3, max: 4 } as const;
@@ -50,10 +58,12 @@ export const DEFAULT_CONTROL_PLANE_OPTIONS: Omit<ControlPlaneOptions, 'serverVer
   tickIntervalMs: 15_000,
   signatureMaxSkewMs: 2 * 60_000,
   autoPairLoopback: true,
+  deviceSignatureAuth: false,
   idempotencyTtlMs: 5 * 60_000,
   idempotencyMaxEntries: 1000,
   authBackoff: DEFAULT_AUTH_BACKOFF,
   clientIp: (request) => normalizeIp(request.socket.remoteAddress ?? 'unknown'),
+  admitUpgrade: () => true,
 };
 
 /** The ports the control plane needs; the gateway provides them. */

@@ -42,7 +42,7 @@ describe('control-plane runtime over a real socket', () => {
       await start();
       const operator = await plane.operator();
       expect((await operator.request('sessions.explode')).error?.details?.code).toBe('UNKNOWN_METHOD');
-      expect((await operator.request('health', { probe: true })).error?.details?.code).toBe('INVALID_PARAMS');
+      expect((await operator.request('health', { verbose: true })).error?.details?.code).toBe('INVALID_PARAMS');
       expect((await operator.request('connect', {})).error?.details?.code).toBe('ALREADY_CONNECTED');
       operator.sendRaw('not json');
       expect((await operator.next((frame) => frame.type === 'res' && frame.id === '')).error?.details?.code).toBe('INVALID_FRAME');
@@ -192,6 +192,13 @@ describe('control-plane runtime over a real socket', () => {
 
       expect((await first.request('connect', connectParams({ token: TEST_GATEWAY_TOKEN }))).ok).toBe(true);
       await TestSocket.open(plane.url);
+    });
+
+    it('refuses an upgrade the gateway does not admit with HTTP 403 before any frame', async () => {
+      await start({ admitUpgrade: (request) => request.headers['x-test-client'] !== 'blocked' });
+      await expect(TestSocket.open(plane.url, { headers: { 'x-test-client': 'blocked' } })).rejects.toThrow('HTTP 403');
+      expect(plane.metrics.refusedUpgrades).toEqual(['not-admitted']);
+      expect(await (await TestSocket.open(plane.url)).challengeNonce()).toEqual(expect.any(String));
     });
 
     it('closes 1009 when an authenticated client sends a frame over maxPayload', async () => {

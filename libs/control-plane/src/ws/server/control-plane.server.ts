@@ -92,7 +92,12 @@ export class ControlPlaneServer {
         random,
         onPairingRequested: (request) => this.broadcast('device.pair.requested', request),
       },
-      { protocols: SUPPORTED_PROTOCOLS, signatureMaxSkewMs: this.options.signatureMaxSkewMs, autoPairLoopback: this.options.autoPairLoopback },
+      {
+        protocols: SUPPORTED_PROTOCOLS,
+        signatureMaxSkewMs: this.options.signatureMaxSkewMs,
+        autoPairLoopback: this.options.autoPairLoopback,
+        deviceSignatureAuth: this.options.deviceSignatureAuth,
+      },
     );
     this.environment = {
       options: this.options,
@@ -166,6 +171,7 @@ export class ControlPlaneServer {
   private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== this.options.path) return this.refuse(socket, 404, 'path');
     if (this.closing) return this.refuse(socket, 503, 'shutting-down');
+    if (!this.options.admitUpgrade(request)) return this.refuse(socket, 403, 'not-admitted');
     const ip = this.options.clientIp(request);
     if ((this.unauthenticatedByIp.get(ip) ?? 0) >= this.options.maxUnauthenticatedPerIp) {
       return this.refuse(socket, 503, 'unauthenticated-per-ip');

@@ -1,0 +1,26 @@
+import { Body, Controller, Get, Param, Post, UseGuards } from '@nestjs/common';
+import { DevicesAdminService } from '@switchboard/control-plane/ws-gateway/devices/devices-admin';
+import { ActorBody, actorOf } from './actor-body';
+import { LocalAdminGuard } from './local-admin.token';
+
+/** `/api/local/devices`: the CLI's control-plane device commands while a gateway runs. */
+@Controller('api/local/devices')
+@UseGuards(LocalAdminGuard)
+export class DevicesLocalController {
+  constructor(private readonly admin: DevicesAdminService) {}
+
+  @Get()
+  list() {
+    return this.admin.listDevices();
+  }
+
+  @Post(':requestId/approve')
+  approve(@Param('requestId') requestId: string, @Body() body: ActorBody) {
+    return this.admin.approveDevice(requestId, actorOf(body));
+  }
+
+  @Post(':requestId/reject')
+  reject(@Param('requestId') requestId: string, @Body() body: ActorBody) {
+    return this.admin.rejectDevice(requestId, actorOf(body));
+  }
+}

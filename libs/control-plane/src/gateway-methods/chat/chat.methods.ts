@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConfig, SwitchboardConfig } from '@switchboard/config';
+import { LlmRouter } from '@switchboard/providers';
+import { CoreMethodParams } from '../../ws/protocol/method-params.schema';
+import { ControlPlaneServer } from '../../ws/server/control-plane.server';
+import { MethodGroup } from '../method-group';
+import { chooseModel } from '../models/model-choice';
+import { webchatConversation } from '../sessions/webchat-session';
+import { refuseUnsupported, senderOf } from './chat-request';
+import { ChatRunRegistry } from './chat-run.registry';
+import { ChatTurnOutcome, ChatTurnRunner } from './chat-turn.runner';
+
+/**
+ * `chat.send` and `chat.abort`. A send is answered at once with `{runId, status: "accepted"}`;
+ * the run then goes on without its caller (a page reload does not stop it) and its `chat` events
+ * go to every connection holding operator.read, so each open chat window follows the session.
+ * The run id is the idempotency key, as OpenClaw clients expect.
+ */
+@Injectable()
+export class ChatMethods implements MethodGroup {
+  constructor(
+    private readonly runner: ChatTurnRunner,
+    private readonly runs: ChatRunRegistry,
+    private readonly router: LlmRouter,
+    @InjectConfig() private readonly config: SwitchboardConfig,
+  ) {}
+
+  register(server: ControlPlaneServer): void {
+    server.registerMethod('chat.send', {
+      scope: 'operator.write',
+      schema: CoreMethodParams['chat.send'],
+      dedupe: true,
+      handler: ({ sessionKey, message, idempotencyKey, attachments }, { connection }) => {
+        refuseUnsupported({ message, attachments });
+        const conversation = webchatConversation(this.config.agent.id, sessionKey);
+        // Refused now, not as a failed run, when no model is configured.
+        chooseModel(this.router);
+        const runId = idempotencyKey;
+        let seq = 0;
+        const emit = (state: string, fields: Record<string, unknown> = {}) =>
+          server.broadcast('chat', { runId, sessionKey: conversation.sessionKey, seq: ++seq, state, ...fields });
+        const run = this.runner.run(
+          { runId, conversation, sender: senderOf(connection), text: message },
+          { onDelta: (delta) => emit('delta', { deltaText: delta }) },
+        );
+        void run.then((outcome) => emit(outcome.state, finalFields(outcome)));
+        return { runId, status: 'accepted', sessionKey: conversation.sessionKey };
+      },
+    });
+
+    server.registerMethod('chat.abort', {
+      scope: 'operator.write',
+      schema: CoreMethodParams['chat.abort'],
+      handler: ({ sessionKey, runId }) => {
+        const { sessionKey: key } = webchatConversation(this.config.agent.id, sessionKey);
+        const runIds = this.runs.abort(key, runId);
+        return { ok: true, aborted: runIds.length > 0, runIds };
+      },
+    });
+  }
+}
+
+function finalFields(outcome: ChatTurnOutcome): Record<string, unknown> {
+  const message = { role: 'assistant', content: [{ type: 'text', text: outcome.text }], timestamp: Date.now() };
+  if (outcome.state === 'final') return { message, stopReason: 'stop', ...(outcome.usage ? { usage: outcome.usage } : {}) };
+  if (outcome.state === 'aborted') return { message, stopReason: 'aborted' };
+  return { errorMessage: outcome.error };
+}

@@ -1,0 +1,52 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@switchboard/core';
+import { PairedDevice, PairingRequest } from '../../ws/ports/device-store.port';
+import { OPERATOR_SCOPES, grantScopes } from '../../ws/protocol/scopes';
+import { ControlPlaneGateway } from '../control-plane.gateway';
+import { DatabaseDeviceStore } from '../ports/database-device-store';
+
+/**
+ * What operators do with control-plane devices from the CLI: through the running gateway's local
+ * API, or straight on the database when no gateway runs.
+ */
+export interface DevicesAdmin {
+  listDevices(): Promise<{ pending: PairingRequest[]; paired: PairedDevice[] }>;
+  approveDevice(requestId: string, actor: string): Promise<PairedDevice>;
+  rejectDevice(requestId: string, actor: string): Promise<PairingRequest>;
+}
+
+@Injectable()
+export class DevicesAdminService implements DevicesAdmin {
+  constructor(
+    private readonly devices: DatabaseDeviceStore,
+    // Present in the running gateway: connected operators hear about the decision.
+    @Optional() private readonly gateway?: ControlPlaneGateway,
+  ) {}
+
+  async listDevices() {
+    const [pending, paired] = await Promise.all([this.devices.listPairingRequests(), this.devices.listDevices()]);
+    return { pending, paired };
+  }
+
+  /** Grants the scopes the device asked for: whoever runs the CLI on this machine holds them all. */
+  async approveDevice(requestId: string, actor: string): Promise<PairedDevice> {
+    const request = await this.devices.findPairingRequest(requestId);
+    if (!request) throw noRequest(requestId);
+    const device = await this.devices.approve(requestId, grantScopes(request.role, request.scopes, OPERATOR_SCOPES), Date.now(), actor);
+    // Null when someone decided in between.
+    if (!device) throw noRequest(requestId);
+    this.gateway?.broadcast('device.pair.resolved', { requestId, deviceId: device.deviceId, decision: 'approved', ts: Date.now() });
+    return device;
+  }
+
+  async rejectDevice(requestId: string, actor: string): Promise<PairingRequest> {
+    const request = await this.devices.reject(requestId, actor);
+    if (!request) throw noRequest(requestId);
+    this.gateway?.broadcast('device.pair.resolved', { requestId, deviceId: request.deviceId, decision: 'rejected', ts: Date.now() });
+    return request;
+  }
+}
+
+function noRequest(requestId: string): DomainError {
+  return new DomainError(ErrorCode.NOT_FOUND, `no pending device pairing request ${requestId} (see switchboard devices list)`);
+}

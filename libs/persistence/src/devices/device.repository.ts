@@ -1,0 +1,173 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Database } from '../database';
+import { DATABASE } from '../database.token';
+import type { Device as DeviceRow } from '../generated/prisma/client';
+
+/** A device an operator (or loopback auto-pairing) approved for at least one role. */
+export interface PairedDeviceRecord {
+  id: string;
+  publicKey: string;
+  clientId: string;
+  clientMode: string;
+  displayName: string | null;
+  platform: string | null;
+  roles: string[];
+  scopes: string[];
+  createdAt: Date;
+  approvedAt: Date;
+}
+
+/** The open pairing request of a device; its id is the device id. */
+export interface DevicePairingRequestRecord {
+  deviceId: string;
+  publicKey: string;
+  clientId: string;
+  clientMode: string;
+  displayName: string | null;
+  platform: string | null;
+  role: string;
+  scopes: string[];
+  remoteIp: string | null;
+  requestedAt: Date;
+}
+
+export interface NewDevicePairingRequest {
+  deviceId: string;
+  publicKey: string;
+  clientId: string;
+  clientMode: string;
+  displayName?: string;
+  platform?: string;
+  role: string;
+  scopes: string[];
+  remoteIp: string;
+  at: Date;
+}
+
+/**
+ * Control-plane devices and their pairing requests, one row per device. Writes are conditional
+ * updates, so two connects of one device, or two operators deciding at once, cannot both win.
+ */
+@Injectable()
+export class DeviceRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  /** The device when it is paired for some role, whatever request it has open. */
+  async findPaired(deviceId: string): Promise<PairedDeviceRecord | null> {
+    const row = await this.db.prisma.device.findUnique({ where: { id: deviceId } });
+    return row && row.roles.length > 0 ? toPaired(row) : null;
+  }
+
+  async listPaired(): Promise<PairedDeviceRecord[]> {
+    const rows = await this.db.prisma.device.findMany({ where: { roles: { isEmpty: false } }, orderBy: { createdAt: 'asc' } });
+    return rows.map(toPaired);
+  }
+
+  /**
+   * Opens a request, or returns the open one for the same role with `created: false`. A request
+   * for another role replaces the open one (a device has one open request at most).
+   */
+  async requestPairing(input: NewDevicePairingRequest): Promise<{ request: DevicePairingRequestRecord; created: boolean }> {
+    const existing = await this.db.prisma.device.findUnique({ where: { id: input.deviceId } });
+    if (existing?.status === 'pending' && existing.role === input.role) return { request: toRequest(existing), created: false };
+    const request = {
+      publicKey: input.publicKey,
+      clientId: input.clientId,
+      clientMode: input.clientMode,
+      displayName: input.displayName ?? null,
+      platform: input.platform ?? null,
+      role: input.role,
+      requestedScopes: input.scopes,
+      remoteIp: input.remoteIp,
+      requestedAt: input.at,
+      status: 'pending' as const,
+    };
+    const { count } = existing
+      ? await this.db.prisma.device.updateMany({
+          where: { id: input.deviceId, OR: [{ status: { not: 'pending' } }, { role: { not: input.role } }] },
+          data: request,
+        })
+      : await this.db.prisma.device.createMany({ data: [{ id: input.deviceId, ...request, createdAt: input.at }], skipDuplicates: true });
+    // Lost a race with another connect of this device: its request is the one to report.
+    if (count === 0) return this.requestPairing(input);
+    return { request: toRequest(await this.db.prisma.device.findUniqueOrThrow({ where: { id: input.deviceId } })), created: true };
+  }
+
+  async findPendingRequest(deviceId: string): Promise<DevicePairingRequestRecord | null> {
+    const row = await this.db.prisma.device.findUnique({ where: { id: deviceId } });
+    return row?.status === 'pending' ? toRequest(row) : null;
+  }
+
+  async listPendingRequests(): Promise<DevicePairingRequestRecord[]> {
+    const rows = await this.db.prisma.device.findMany({ where: { status: 'pending' }, orderBy: { requestedAt: 'asc' } });
+    return rows.map(toRequest);
+  }
+
+  /** Pairs the device for the requested role with exactly `scopes`; null when no request is open. */
+  async approve(deviceId: string, scopes: string[], at: Date, resolvedBy: string): Promise<PairedDeviceRecord | null> {
+    const row = await this.db.prisma.device.findUnique({ where: { id: deviceId } });
+    if (row?.status !== 'pending') return null;
+    const { count } = await this.db.prisma.device.updateMany({
+      // Only the request that was read: not one that replaced it meanwhile.
+      where: { id: deviceId, status: 'pending', role: row.role, requestedAt: row.requestedAt },
+      data: { status: 'approved', roles: [...new Set([...row.roles, row.role])], scopes, resolvedAt: at, resolvedBy },
+    });
+    return count === 1 ? this.findPaired(deviceId) : null;
+  }
+
+  /** Closes the open request; a device paired for another role stays paired. Null when none is open. */
+  async reject(deviceId: string, at: Date, resolvedBy: string): Promise<DevicePairingRequestRecord | null> {
+    const row = await this.db.prisma.device.findUnique({ where: { id: deviceId } });
+    if (row?.status !== 'pending') return null;
+    const { count } = await this.db.prisma.device.updateMany({
+      where: { id: deviceId, status: 'pending', role: row.role, requestedAt: row.requestedAt },
+      data: row.roles.length > 0 ? { status: 'approved' } : { status: 'rejected', resolvedAt: at, resolvedBy },
+    });
+    return count === 1 ? toRequest(row) : null;
+  }
+
+  /** Replaces the device's token hash: the previous token stops working. */
+  async setTokenHash(deviceId: string, tokenHash: string): Promise<void> {
+    await this.db.prisma.device.update({ where: { id: deviceId }, data: { tokenHash } });
+  }
+
+  /** Whether `tokenHash` is the hash of the device's current token (compared in constant time). */
+  async verifyTokenHash(deviceId: string, tokenHash: string): Promise<boolean> {
+    const row = await this.db.prisma.device.findUnique({ where: { id: deviceId }, select: { tokenHash: true } });
+    if (!row?.tokenHash) return false;
+    const stored = Buffer.from(row.tokenHash, 'utf8');
+    const given = Buffer.from(tokenHash, 'utf8');
+    return stored.length === given.length && timingSafeEqual(stored, given);
+  }
+}
+
+function toPaired(row: DeviceRow): PairedDeviceRecord {
+  return {
+    id: row.id,
+    publicKey: row.publicKey,
+    clientId: row.clientId,
+    clientMode: row.clientMode,
+    displayName: row.displayName,
+    platform: row.platform,
+    roles: row.roles,
+    scopes: row.scopes,
+    createdAt: row.createdAt,
+    approvedAt: row.resolvedAt ?? row.createdAt,
+  };
+}
+
+function toRequest(row: DeviceRow): DevicePairingRequestRecord {
+  return {
+    deviceId: row.id,
+    publicKey: row.publicKey,
+    clientId: row.clientId,
+    clientMode: row.clientMode,
+    displayName: row.displayName,
+    platform: row.platform,
+    role: row.role,
+    scopes: row.requestedScopes,
+    remoteIp: row.remoteIp,
+    requestedAt: row.requestedAt ?? row.createdAt,
+  };
+}
