@@ -15,6 +15,7 @@ import { DomainErrorFilter } from './http/domain-error.filter';
 import { LocalAdminModule } from './local-admin/local-admin.module';
 import { QueueMetricsBridge } from './metrics/queue-metrics.bridge';
 import { version } from './version';
+import { WebChatController } from './webchat/webchat.controller';
 
 /** The gateway process: every module, wired once from the validated configuration. */
 @Module({})
@@ -38,6 +39,7 @@ export class AppModule {
         LocalAdminModule,
         HealthModule.forRoot([DatabaseProbe, QueueProbe, ChannelProbes]),
       ],
+      controllers: [WebChatController],
       providers: [QueueMetricsBridge, { provide: APP_FILTER, useClass: DomainErrorFilter }],
     };
   }

@@ -17,7 +17,7 @@ export class SessionService {
   /** The session a message belongs to, reset first when its policy says the conversation is stale. */
   async openFor(message: InboundMessage, now = new Date()): Promise<SessionRecord> {
     const key = buildSessionKey(this.config.agent.id, message);
-    const session = await this.sessions.findOrCreate({
+    const identity = {
       key,
       agentId: this.config.agent.id,
       platform: message.platform,
@@ -25,13 +25,12 @@ export class SessionService {
       chatType: message.chatType,
       chatId: message.chatId,
       threadId: message.threadId,
-    });
-    if (isDueForReset(this.policyFor(message.platform), session.lastActivityAt, now)) {
+    };
+    const { session, previousActivityAt } = await this.sessions.recordActivity(identity, now);
+    if (previousActivityAt && isDueForReset(this.policyFor(message.platform), previousActivityAt, now)) {
       await this.sessions.reset(session.id, now);
       session.resetAt = now;
     }
-    await this.sessions.touch(session.id, now);
-    session.lastActivityAt = now;
     return session;
   }
 

@@ -38,14 +38,20 @@ export interface SessionPage {
 export class SessionRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  /** The session with this key, created on first use. */
-  async findOrCreate(identity: SessionIdentity): Promise<SessionRecord> {
-    const row = await this.db.prisma.session.upsert({
-      where: { key: identity.key },
-      create: { ...identity, threadId: identity.threadId ?? null },
-      update: {},
-    });
-    return toSession(row);
+  /**
+   * The session with this key, created on first use, with its activity time set to `at`; also
+   * returns the activity time it had before (null for a new session), which reset policies need.
+   * One statement: this runs for every accepted message.
+   */
+  async recordActivity(identity: SessionIdentity, at: Date): Promise<{ session: SessionRecord; previousActivityAt: Date | null }> {
+    const [row] = await this.db.prisma.$queryRaw<Array<SessionRow & { previousActivityAt: Date | null }>>`
+      WITH previous AS (SELECT "lastActivityAt" FROM "Session" WHERE "key" = ${identity.key})
+      INSERT INTO "Session" ("id", "key", "agentId", "platform", "accountId", "chatType", "chatId", "threadId", "updatedAt", "lastActivityAt")
+      VALUES (gen_random_uuid(), ${identity.key}, ${identity.agentId}, ${identity.platform}, ${identity.accountId},
+              ${identity.chatType}::"ChatType", ${identity.chatId}, ${identity.threadId ?? null}, ${at}, ${at})
+      ON CONFLICT ("key") DO UPDATE SET "lastActivityAt" = EXCLUDED."lastActivityAt", "updatedAt" = EXCLUDED."updatedAt"
+      RETURNING *, (SELECT "lastActivityAt" FROM previous) AS "previousActivityAt"`;
+    return { session: toSession(row), previousActivityAt: row.previousActivityAt };
   }
 
   async findByKey(key: string): Promise<SessionRecord | null> {
@@ -56,10 +62,6 @@ export class SessionRepository {
   async findById(id: string): Promise<SessionRecord | null> {
     const row = await this.db.prisma.session.findUnique({ where: { id } });
     return row ? toSession(row) : null;
-  }
-
-  async touch(id: string, at: Date): Promise<void> {
-    await this.db.prisma.session.update({ where: { id }, data: { lastActivityAt: at } });
   }
 
   /** Starts the conversation afresh: earlier history stays stored but is no longer used. */

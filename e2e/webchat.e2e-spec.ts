@@ -1,0 +1,157 @@
+import fs from 'node:fs';
+import { BrowserContext, Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeLlmServer } from '@switchboard/testing';
+import { GatewayProcess, tempDir } from './support/gateway-process';
+
+const CHROMIUM = '/usr/bin/chromium';
+const TOKEN = 'e2e-webchat-token-41d7b2';
+const llm = new FakeLlmServer();
+const dirs: string[] = [];
+
+let gateway: GatewayProcess;
+let browser: BrowserContext;
+let page: Page;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const lastReply = () => page.locator('#messages li.msg.assistant').last();
+const replyText = async () => (await lastReply().locator('.text').textContent()) ?? '';
+
+/** Samples the newest reply's text every 20 ms until its run ends; returns every distinct text seen. */
+async function watchReply(): Promise<{ seen: string[]; state: string | null }> {
+  const seen: string[] = [];
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const text = await replyText();
+    if (seen.at(-1) !== text) seen.push(text);
+    const state = await lastReply().getAttribute('data-state');
+    if (state && state !== 'streaming') return { seen: [...seen, await replyText()], state };
+    await sleep(20);
+  }
+  throw new Error(`the reply did not end; seen: ${JSON.stringify(seen)}`);
+}
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is missing at ${CHROMIUM}: install it (apt-get update && apt-get install -y chromium) to run the web chat e2e`);
+  }
+  await llm.start();
+  const dataDir = tempDir('webchat');
+  const userDataDir = tempDir('webchat-chromium');
+  dirs.push(dataDir, userDataDir);
+  gateway = await GatewayProcess.start({
+    SWITCHBOARD_DATA_DIR: dataDir,
+    GATEWAY_TOKEN: TOKEN,
+    LLM_PROVIDER: 'openai-compatible',
+    LLM_MODEL: 'fake-model',
+    OPENAI_BASE_URL: llm.openaiBaseUrl,
+    OPENAI_API_KEY: 'sk-upstream-secret',
+    LLM_MAX_RETRIES: '0',
+  });
+  browser = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.stop('SIGKILL');
+  await llm.stop();
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(() => llm.reset());
+
+describe('the web chat page in Chromium against a real gateway', () => {
+  it('serves /chat with a script-src self policy and signs in with the gateway token', async () => {
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+
+    const response = await page.goto(`${gateway.url}/chat`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+
+    await page.fill('#token', 'not-the-token');
+    await page.click('#login button[type=submit]');
+    await expect.poll(() => page.locator('#error').textContent()).toContain('gateway token mismatch');
+
+    await page.fill('#token', TOKEN);
+    await page.click('#login button[type=submit]');
+    await expect.poll(() => page.locator('#status').textContent()).toBe('connected');
+    expect(await page.locator('#app').isVisible()).toBe(true);
+    expect(await page.evaluate('sessionStorage.getItem("switchboard.webchat.token")')).toBe(TOKEN);
+    expect(pageErrors.filter((text) => !text.includes('WebSocket'))).toEqual([]);
+  });
+
+  it('shows the reply while it streams, then the whole text, and escapes what the user typed', async () => {
+    const full = 'The quick brown fox jumps over the lazy dog, one piece at a time.';
+    llm.enqueue({ text: full, chunks: 10, chunkDelayMs: 150 });
+
+    await page.fill('#message', 'Hello <b>webchat</b>');
+    await page.click('#send');
+    const { seen, state } = await watchReply();
+
+    expect(state).toBe('final');
+    expect(seen.some((text) => text.length > 0 && text.length < full.length && full.startsWith(text))).toBe(true);
+    expect(await replyText()).toBe(full);
+    expect(llm.requests.at(-1)?.userText).toBe('Hello <b>webchat</b>');
+    const mine = page.locator('#messages li.msg.user').last();
+    expect(await mine.locator('.text').textContent()).toBe('Hello <b>webchat</b>');
+    expect(await mine.locator('b').count()).toBe(0);
+    // The conversation is now a web chat session in the list, and its history reloads.
+    await expect.poll(() => page.locator('#session-list button.webchat').count()).toBeGreaterThan(0);
+    await page.reload();
+    await expect.poll(() => page.locator('#messages li.msg').count()).toBe(2);
+    expect(await replyText()).toBe(full);
+  });
+
+  it('stops a long reply on Abort: the run shows aborted and its text stops growing', async () => {
+    const full = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
+    llm.enqueue({ text: full, chunks: 40, chunkDelayMs: 200 });
+
+    await page.fill('#message', 'Tell me a long story');
+    await page.click('#send');
+    // Abort once the new reply has started streaming (not on the previous, finished one).
+    const streaming = page.locator('#messages li.msg.assistant[data-state="streaming"] .text');
+    await expect.poll(async () => ((await streaming.count()) === 1 ? await streaming.textContent() : ''), { timeout: 10_000 }).not.toBe('');
+    expect(await page.locator('#abort').isVisible()).toBe(true);
+    await page.click('#abort');
+
+    await expect.poll(() => lastReply().getAttribute('data-state'), { timeout: 10_000 }).toBe('aborted');
+    expect(await lastReply().locator('.meta').textContent()).toContain('aborted');
+    expect(await page.locator('#abort').isVisible()).toBe(false);
+    const stopped = await replyText();
+    await sleep(1_000);
+    expect(await replyText()).toBe(stopped);
+    expect(stopped.length).toBeGreaterThan(0);
+    expect(stopped.length).toBeLessThan(full.length);
+  });
+
+  it('shows the gateway refusing an attachment instead of pretending to send it', async () => {
+    await page.setInputFiles('#file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('some notes') });
+    await expect.poll(() => page.locator('#attachments li').textContent()).toContain('notes.txt');
+    await page.fill('#message', 'Read my notes');
+    const replies = await page.locator('#messages li.msg').count();
+    await page.click('#send');
+
+    await expect.poll(() => page.locator('#error').textContent()).toContain('attachments are not supported yet');
+    expect(await page.locator('#error').isVisible()).toBe(true);
+    expect(await page.locator('#messages li.msg').count()).toBe(replies);
+    expect(llm.requests).toEqual([]);
+  });
+});
