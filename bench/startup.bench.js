@@ -3,8 +3,6 @@
 //   npm run bench:startup [-- --runs N]
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const http = require('node:http');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { intFlag } = require('./lib/args');
@@ -12,12 +10,12 @@ const { memoryOf } = require('./lib/rss');
 const { createDatabase, DIST, migrate, printJson, REDIS_URL, ROOT } = require('./lib/services');
 const { round, summarize } = require('./lib/stats');
 const { printTable } = require('./lib/table');
+const { freePort, status } = require('./lib/gateway');
 const { sleep, withTimeout } = require('./lib/time');
 
 const GATEWAY_MAIN = path.join(DIST, 'apps/gateway/src/main.js');
 const POLL_MS = 10;
 const START_TIMEOUT_MS = 60_000;
-const REQUEST_TIMEOUT_MS = 2_000;
 const IDLE_MS = 3_000;
 const EXIT_TIMEOUT_MS = 20_000;
 
@@ -189,29 +187,6 @@ async function waitForHealthAndReady(port, spawnedAt, child, output) {
   throw new Error(`the gateway was not ready within ${START_TIMEOUT_MS} ms:\n${output()}`);
 }
 
-/** The HTTP status of a GET on 127.0.0.1, or 0 when nothing answers (not listening yet). */
-function status(port, urlPath) {
-  return new Promise((resolve) => {
-    const request = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false, timeout: REQUEST_TIMEOUT_MS }, (response) => {
-      response.resume();
-      resolve(response.statusCode);
-    });
-    request.on('timeout', () => request.destroy());
-    request.on('error', () => resolve(0));
-  });
-}
-
-/** A port that was free a moment ago (the OS picks it); the gateway binds it right after. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 main().catch((error) => {
   process.stderr.write(`${error.stack}\n`);

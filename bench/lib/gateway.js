@@ -92,4 +92,4 @@ function freePort() {
   });
 }
 
-module.exports = { startGateway };
+module.exports = { startGateway, status, freePort };
