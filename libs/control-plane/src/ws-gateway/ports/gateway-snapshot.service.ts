@@ -11,6 +11,8 @@ import { ConnectionInfo } from '../../ws/server/method.registry';
 import { CONTROL_PLANE_MODULE_OPTIONS, ControlPlaneModuleOptions } from '../control-plane.module-definition';
 
 // hello-ok reuses a summary this recent rather than probing on every connect.
+/** Most recent client connections listed in presence. */
+const PRESENCE_LIMIT = 100;
 const HEALTH_MAX_AGE_MS = 10_000;
 const CHANNEL_PROBE = 'channel:';
 
@@ -101,15 +103,17 @@ export class GatewaySnapshotService implements GatewaySnapshot {
     return summary;
   }
 
+  // Runs on every handshake: cheap in the number of connections. The list is capped so that a
+  // gateway with thousands of clients does not send each newcomer all of them.
   private presence(): PresenceEntry[] {
     const connections = this.connections();
-    const state = connections.map((connection) => connection.connId).sort().join(',');
+    const state = `${connections.length}:${connections.at(-1)?.connId ?? ''}`;
     if (state !== this.presenceState) {
       this.presenceState = state;
       this.versions.presence += 1;
     }
     const self = { host: hostname(), mode: 'gateway', version: this.options.serverVersion, platform: process.platform, ts: Date.now() };
-    return [self, ...connections.map(presenceOf)];
+    return [self, ...connections.slice(-PRESENCE_LIMIT).map(presenceOf)];
   }
 
   private async queueStatus(): Promise<Record<string, unknown>> {
