@@ -35,10 +35,9 @@ export class SessionService {
   }
 
   /** The conversation before `inbound` (not including it), since the last reset, oldest first. */
-  async historyBefore(inbound: StoredInbound): Promise<HistoryEntry[]> {
-    const session = await this.sessions.findById(inbound.sessionId);
+  async historyBefore(inbound: StoredInbound, session: Pick<SessionRecord, 'resetAt'>): Promise<HistoryEntry[]> {
     return this.messages.history(inbound.sessionId, {
-      after: session?.resetAt ?? null,
+      after: session.resetAt,
       upTo: inbound.createdAt,
       excludeId: inbound.id,
       limit: this.config.agent.historyMessages,

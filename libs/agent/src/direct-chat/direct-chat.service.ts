@@ -68,7 +68,7 @@ export class DirectChatService {
         const inbound = (await this.messages.insertInbound(session.id, message))!;
         const turn = await this.turns.begin(inbound.id);
         try {
-          const history = await this.sessions.historyBefore(inbound);
+          const history = await this.sessions.historyBefore(inbound, session);
           const prompt = buildPrompt(this.config.agent.systemPrompt, session, history, inbound);
           let text = '';
           let model: string | null = null;

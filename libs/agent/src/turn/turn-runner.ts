@@ -85,7 +85,7 @@ export class TurnRunner {
     let model: string | null = null;
     let usage: { inputTokens?: number; outputTokens?: number } = {};
     try {
-      const history = await this.sessions.historyBefore(inbound);
+      const history = await this.sessions.historyBefore(inbound, session);
       const messages = buildPrompt(this.config.agent.systemPrompt, session, history, inbound);
       for await (const event of this.router.stream({ messages, maxOutputTokens: this.config.agent.maxOutputTokens })) {
         if (event.type === 'text') {

@@ -35,6 +35,8 @@ export interface GeneratedReply {
 
 const withParts = { parts: { orderBy: { index: 'asc' } } } as const;
 
+type TurnRow = Prisma.TurnGetPayload<object>;
+
 /**
  * The steps of answering one message, each recorded before the next starts, so that after a
  * crash the worker resumes where it was: regenerate (editing the draft already on the platform),
@@ -46,13 +48,17 @@ export class TurnRepository {
 
   /** The turn of an inbound message, created on the first attempt; counts the attempt. */
   async begin(inboundMessageId: string): Promise<TurnRecord> {
-    const row = await this.db.prisma.turn.upsert({
-      where: { inboundMessageId },
-      create: { inboundMessageId, attempts: 1 },
-      update: { attempts: { increment: 1 } },
-      include: withParts,
+    // One statement for the turn (every message runs this), then its parts.
+    const [turn] = await this.db.prisma.$queryRaw<TurnRow[]>`
+      INSERT INTO "Turn" ("id", "inboundMessageId", "attempts", "updatedAt")
+      VALUES (gen_random_uuid(), ${inboundMessageId}::uuid, 1, now())
+      ON CONFLICT ("inboundMessageId") DO UPDATE SET "attempts" = "Turn"."attempts" + 1, "updatedAt" = now()
+      RETURNING *`;
+    const parts = turn.status === 'running' && turn.attempts === 1 ? [] : await this.db.prisma.deliveryPart.findMany({
+      where: { turnId: turn.id },
+      orderBy: { index: 'asc' },
     });
-    return toTurn(row);
+    return toTurn({ ...turn, parts });
   }
 
   /** Remembers the streaming draft message as part 0 before any more is streamed into it. */
