@@ -3,24 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '@switchboard/config';
-import type { InboundMessage } from '@switchboard/core';
+import { inboundDm } from '@switchboard/testing';
 import { MessageRepository, SessionRepository } from '@switchboard/persistence';
 import { Database, openDatabase } from '@switchboard/persistence/database';
 import { SessionService } from './session.service';
 
-const message = (chatId: string): InboundMessage => ({
-  platform: 'telegram',
-  accountId: 'default',
-  chatType: 'dm',
-  chatId,
-  platformMessageId: `${chatId}:1`,
-  sender: { id: chatId },
-  text: 'hi',
-  attachments: [],
-  mentionsBot: true,
-  repliesToBot: false,
-  receivedAt: new Date(),
-});
+const message = (chatId: string) => inboundDm('telegram', chatId, { chatId, platformMessageId: `${chatId}:1` });
 
 describe('SessionService.openFor', () => {
   let db: Database;

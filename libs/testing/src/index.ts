@@ -17,3 +17,4 @@ export type {
   FakeRouteHandler,
   FakeUploadedFile,
 } from './fake-platform/fake-platform.server';
+export { inboundDm } from './factories/inbound-message.factory';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inboundDm } from '@switchboard/testing';
 import { configSchema } from '@switchboard/config';
 import type { InboundMessage } from '@switchboard/core';
 import { ANY_PLATFORM, AllowlistRepository, PairingRepository } from '@switchboard/persistence';
@@ -17,20 +18,7 @@ const CODE = /\b[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}\b/;
 /** A message from a new user id each time unless one is given. */
 function message(overrides: Partial<InboundMessage> & { userId?: string } = {}): InboundMessage {
   const { userId = randomUUID(), ...rest } = overrides;
-  return {
-    platform: 'telegram',
-    accountId: 'default',
-    chatType: 'dm',
-    chatId: `chat-${userId}`,
-    platformMessageId: randomUUID(),
-    sender: { id: userId, displayName: 'Grace' },
-    text: 'hello',
-    attachments: [],
-    mentionsBot: false,
-    repliesToBot: false,
-    receivedAt: new Date(),
-    ...rest,
-  };
+  return inboundDm('telegram', userId, { sender: { id: userId, displayName: 'Grace' }, ...rest });
 }
 
 describe('AccessPolicy', () => {

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DomainError, ErrorCode, InboundMessage } from '@switchboard/core';
+import { inboundDm } from '@switchboard/testing';
+import { DomainError, ErrorCode } from '@switchboard/core';
 import { AllowlistRepository, PairingRepository } from '@switchboard/persistence';
 import { TEST_DATABASE_KINDS, TestDatabase, openTestDatabase, uniquePlatform } from '@switchboard/persistence/security/testing-databases';
 import { RequestPairingUseCase } from '../request-pairing/request-pairing.use-case';
@@ -10,21 +10,7 @@ import { ApprovePairingUseCase } from './approve-pairing.use-case';
 const MINUTE = 60_000;
 const CODE = /\b[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}\b/;
 
-function dm(platform: string, userId: string): InboundMessage {
-  return {
-    platform,
-    accountId: 'default',
-    chatType: 'dm',
-    chatId: `chat-${userId}`,
-    platformMessageId: randomUUID(),
-    sender: { id: userId, displayName: `User ${userId}` },
-    text: 'hello',
-    attachments: [],
-    mentionsBot: false,
-    repliesToBot: false,
-    receivedAt: new Date(),
-  };
-}
+const dm = (platform: string, userId: string) => inboundDm(platform, userId);
 
 async function rejection(promise: Promise<unknown>): Promise<DomainError> {
   const error = await promise.then(

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { InboundMessage } from '@switchboard/core';
+import { inboundDm } from '@switchboard/testing';
 import { PairingRepository } from '@switchboard/persistence';
 import { TEST_DATABASE_KINDS, TestDatabase, openTestDatabase, uniquePlatform } from '@switchboard/persistence/security/testing-databases';
 import { hashPairingCode } from '../../pairing-code';
@@ -10,21 +9,7 @@ import { RequestPairingUseCase } from './request-pairing.use-case';
 const MINUTE = 60_000;
 const CODE = /\b[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}\b/;
 
-function dm(platform: string, userId: string): InboundMessage {
-  return {
-    platform,
-    accountId: 'default',
-    chatType: 'dm',
-    chatId: `chat-${userId}`,
-    platformMessageId: randomUUID(),
-    sender: { id: userId, displayName: `User ${userId}` },
-    text: 'hello',
-    attachments: [],
-    mentionsBot: false,
-    repliesToBot: false,
-    receivedAt: new Date(),
-  };
-}
+const dm = (platform: string, userId: string) => inboundDm(platform, userId);
 
 describe.each(TEST_DATABASE_KINDS)('RequestPairingUseCase on %s', (kind) => {
   let database: TestDatabase;

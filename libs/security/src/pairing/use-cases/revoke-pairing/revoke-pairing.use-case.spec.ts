@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { inboundDm } from '@switchboard/testing';
 import { configSchema } from '@switchboard/config';
-import { ErrorCode, InboundMessage } from '@switchboard/core';
+import { ErrorCode } from '@switchboard/core';
 import { ANY_PLATFORM, AllowlistRepository, PairingRepository } from '@switchboard/persistence';
 import { TestDatabase, openTestDatabase, uniquePlatform } from '@switchboard/persistence/security/testing-databases';
 import { AccessLists } from '../../../access/access-lists';
@@ -13,21 +13,7 @@ import { RevokePairingUseCase } from './revoke-pairing.use-case';
 
 const CODE = /\b[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}\b/;
 
-function dm(platform: string, userId: string): InboundMessage {
-  return {
-    platform,
-    accountId: 'default',
-    chatType: 'dm',
-    chatId: `chat-${userId}`,
-    platformMessageId: randomUUID(),
-    sender: { id: userId },
-    text: 'hello',
-    attachments: [],
-    mentionsBot: false,
-    repliesToBot: false,
-    receivedAt: new Date(),
-  };
-}
+const dm = (platform: string, userId: string) => inboundDm(platform, userId);
 
 describe('RevokePairingUseCase and ListPendingPairingsUseCase', () => {
   let database: TestDatabase;
