@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { SwitchboardConfig } from '@switchboard/config';
-import { CHANNEL_ADAPTERS, ChannelAdapter, ChannelRegistry } from '@switchboard/core';
-import { CHANNEL_FACTORIES } from './channel-factories';
+import { CHANNEL_ADAPTERS, ChannelRegistry } from '@switchboard/core';
+import { createChannelAdapters } from './channel-factories';
 import { ChannelLifecycle } from './channel-lifecycle';
 import { ChannelProbes } from './channels.probe';
 import { InboundPipeline } from './inbound/inbound-pipeline';
@@ -11,10 +11,8 @@ import { WebhookController } from './webhooks/webhook.controller';
 @Global()
 @Module({})
 export class ChannelsModule {
-  static forRoot(config: SwitchboardConfig): DynamicModule {
-    const adapters: ChannelAdapter[] = CHANNEL_FACTORIES.map((create) => create(config)).filter(
-      (adapter): adapter is ChannelAdapter => adapter !== undefined,
-    );
+  static async forRoot(config: SwitchboardConfig): Promise<DynamicModule> {
+    const adapters = await createChannelAdapters(config);
     return {
       module: ChannelsModule,
       controllers: [WebhookController],

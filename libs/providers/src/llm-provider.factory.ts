@@ -1,18 +1,29 @@
 import type { SwitchboardConfig } from '@switchboard/config';
-import { AnthropicProvider } from './anthropic/anthropic.provider';
 import { EchoProvider } from './echo/echo.provider';
+import { LazyLlmProvider } from './lazy-provider';
 import type { LlmProvider } from './llm-provider';
-import { OllamaProvider } from './ollama/ollama.provider';
-import { OpenAiCompatibleProvider } from './openai-compatible/openai-compatible.provider';
 
 export type LlmConfig = SwitchboardConfig['llm'];
 export type LlmProviderId = NonNullable<LlmConfig['provider']>;
 
 // Keyed by every id the configuration accepts, so the compiler reports a provider left out.
+// Providers with an SDK load it on first use (see LazyLlmProvider).
 const factories: Record<LlmProviderId, (llm: LlmConfig) => LlmProvider> = {
-  'openai-compatible': (llm) => new OpenAiCompatibleProvider({ baseUrl: llm.openaiBaseUrl, apiKey: llm.openaiApiKey }),
-  anthropic: (llm) => new AnthropicProvider({ baseUrl: llm.anthropicBaseUrl, apiKey: llm.anthropicApiKey }),
-  ollama: (llm) => new OllamaProvider({ host: llm.ollamaHost }),
+  'openai-compatible': (llm) =>
+    new LazyLlmProvider('openai-compatible', async () => {
+      const { OpenAiCompatibleProvider } = await import('./openai-compatible/openai-compatible.provider.js');
+      return new OpenAiCompatibleProvider({ baseUrl: llm.openaiBaseUrl, apiKey: llm.openaiApiKey });
+    }),
+  anthropic: (llm) =>
+    new LazyLlmProvider('anthropic', async () => {
+      const { AnthropicProvider } = await import('./anthropic/anthropic.provider.js');
+      return new AnthropicProvider({ baseUrl: llm.anthropicBaseUrl, apiKey: llm.anthropicApiKey });
+    }),
+  ollama: (llm) =>
+    new LazyLlmProvider('ollama', async () => {
+      const { OllamaProvider } = await import('./ollama/ollama.provider.js');
+      return new OllamaProvider({ host: llm.ollamaHost });
+    }),
   echo: () => new EchoProvider(),
 };
 

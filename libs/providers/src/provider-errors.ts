@@ -1,20 +1,22 @@
-import { APIError as AnthropicApiError } from '@anthropic-ai/sdk';
 import { DomainError, ErrorCode, isDomainError } from '@switchboard/core';
-import { APIError as OpenAiApiError } from 'openai';
 
-interface HttpFailure {
+export interface HttpFailure {
   status: number;
   headers?: Headers;
 }
 
+/** The HTTP failure an SDK's error reports, or undefined when it is not one. */
+export type HttpFailureReader = (error: unknown) => HttpFailure | undefined;
+
 /**
  * Maps what a provider SDK threw to the shared error codes. `source` ("anthropic:claude-x")
- * starts the message so an operator sees which model failed.
+ * starts the message so an operator sees which model failed; `readFailure` is the provider's
+ * reader for its SDK's HTTP errors (this module imports no SDK, so none is loaded unused).
  */
-export function toDomainError(error: unknown, source: string): DomainError {
+export function toDomainError(error: unknown, source: string, readFailure?: HttpFailureReader): DomainError {
   if (isDomainError(error)) return error;
   const message = `${source}: ${error instanceof Error ? error.message : String(error)}`;
-  const failure = httpFailureOf(error);
+  const failure = readFailure?.(error);
   // No HTTP status: aborted, timed out, connection failed or the stream broke. Trying again may work.
   if (!failure) return new DomainError(ErrorCode.TEMPORARY, message, { cause: error });
   const code = codeForStatus(failure.status);
@@ -46,13 +48,9 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function httpFailureOf(error: unknown): HttpFailure | undefined {
-  if (error instanceof OpenAiApiError || error instanceof AnthropicApiError) {
-    return error.status === undefined ? undefined : { status: error.status, headers: error.headers };
-  }
-  // The ollama package does not export its ResponseError class; it carries no headers.
-  if (error instanceof Error && error.name === 'ResponseError' && 'status_code' in error) {
-    return typeof error.status_code === 'number' ? { status: error.status_code } : undefined;
-  }
-  return undefined;
+/** The reader for SDKs whose APIError class carries `status` and `headers` (OpenAI's, Anthropic's). */
+export function apiErrorReader(
+  apiError: abstract new (...args: never[]) => { readonly status: number | undefined; readonly headers: Headers | undefined },
+): HttpFailureReader {
+  return (error) => (error instanceof apiError && error.status !== undefined ? { status: error.status, headers: error.headers } : undefined);
 }

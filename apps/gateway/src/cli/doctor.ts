@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, SwitchboardConfig, loadConfig, redactUrl } from '@switchboard/config';
-import { CHANNEL_FACTORIES } from '@switchboard/channels';
+import { createChannelAdapters } from '@switchboard/channels';
 import { SwitchboardMetrics } from '@switchboard/observability';
 import { DataDirLock, withMigrator } from '@switchboard/persistence';
 import { LlmRouter } from '@switchboard/providers';
@@ -41,7 +41,7 @@ async function checkModels(config: SwitchboardConfig): Promise<CheckRow[]> {
 
 /** Each configured channel's credentials work against its platform. */
 async function checkChannels(config: SwitchboardConfig): Promise<CheckRow[]> {
-  const channels = CHANNEL_FACTORIES.map((create) => create(config)).filter((channel) => channel !== undefined);
+  const channels = await createChannelAdapters(config);
   if (!channels.length) return [{ part: 'channels', ok: true, detail: 'none configured (set TELEGRAM_BOT_TOKEN, ...)' }];
   return Promise.all(
     channels.map((channel) =>

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { EarlyListener } from '../early-listener';
+import { tuneV8ForGateway } from '../v8-tuning';
 import { GlobalOptions, loadCliConfig } from './cli-config';
 
 interface RunOptions {
@@ -16,6 +17,7 @@ export function gatewayRunCommand(global: () => GlobalOptions): Command {
     // Other local users can read a process's arguments: the variable is the safer place.
     .option('--token <token>', 'control-plane gateway token (env GATEWAY_TOKEN, safer: arguments are visible in ps)')
     .action(async (options: RunOptions) => {
+      const v8Tuning = tuneV8ForGateway();
       const config = loadCliConfig(global(), { PORT: options.port, HOST: options.host, GATEWAY_TOKEN: options.token });
       // Listen first: /health answers while the application loads and the database opens.
       const listener = new EarlyListener();
@@ -25,6 +27,7 @@ export function gatewayRunCommand(global: () => GlobalOptions): Command {
         await listener.close();
         throw error;
       });
+      v8Tuning.started();
       process.stdout.write(`Switchboard gateway listening on ${gateway.url}\n`);
       stopOnSignals(gateway.stop);
     });

@@ -1,8 +1,10 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { DomainError, ErrorCode } from '@switchboard/core';
 import type { LlmEvent, LlmProvider, LlmRequest, LlmToolCall } from '../llm-provider';
-import { toDomainError } from '../provider-errors';
+import { apiErrorReader, toDomainError } from '../provider-errors';
 import { stopReasonOf, toAnthropicConversation, toAnthropicTool } from './anthropic.mapper';
+
+const readFailure = apiErrorReader(Anthropic.APIError);
 
 export interface AnthropicOptions {
   /** Without `/v1`; defaults to Anthropic's API. */
@@ -86,7 +88,7 @@ export class AnthropicProvider implements LlmProvider {
       yield { type: 'usage', inputTokens, outputTokens };
       yield { type: 'done', stopReason: stopReasonOf(stopReason) };
     } catch (error) {
-      throw toDomainError(error, source);
+      throw toDomainError(error, source, readFailure);
     }
   }
 
@@ -96,7 +98,7 @@ export class AnthropicProvider implements LlmProvider {
       const page = await client.models.list({}, { signal });
       return { baseUrl: client.baseURL, models: page.data.length };
     } catch (error) {
-      throw toDomainError(error, this.id);
+      throw toDomainError(error, this.id, readFailure);
     }
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode } from '@switchboard/core';
 import { Ollama, type ChatResponse, type Message, type Tool } from 'ollama';
 import type { LlmEvent, LlmMessage, LlmProvider, LlmRequest, LlmToolDefinition } from '../llm-provider';
-import { toDomainError } from '../provider-errors';
+import { type HttpFailure, toDomainError } from '../provider-errors';
 import { type LlmStopReason, parseToolArguments } from '../provider-support';
 
 export interface OllamaOptions {
@@ -47,7 +47,7 @@ export class OllamaProvider implements LlmProvider {
       yield { type: 'usage', inputTokens: last.prompt_eval_count ?? 0, outputTokens: last.eval_count ?? 0 };
       yield { type: 'done', stopReason: stopReasonOf(last.done_reason, calledTools) };
     } catch (error) {
-      throw toDomainError(error, source);
+      throw toDomainError(error, source, readFailure);
     }
   }
 
@@ -56,7 +56,7 @@ export class OllamaProvider implements LlmProvider {
       const list = await this.client(signal).list();
       return { host: this.host, models: list.models.length };
     } catch (error) {
-      throw toDomainError(error, this.id);
+      throw toDomainError(error, this.id, readFailure);
     }
   }
 
@@ -67,6 +67,14 @@ export class OllamaProvider implements LlmProvider {
       fetch(input, { ...init, signal: init?.signal && signal ? AbortSignal.any([init.signal, signal]) : (signal ?? init?.signal) });
     return new Ollama({ host: this.host, fetch: boundFetch });
   }
+}
+
+// The ollama package does not export its ResponseError class; it carries no headers.
+function readFailure(error: unknown): HttpFailure | undefined {
+  if (error instanceof Error && error.name === 'ResponseError' && 'status_code' in error) {
+    return typeof error.status_code === 'number' ? { status: error.status_code } : undefined;
+  }
+  return undefined;
 }
 
 function toOllamaMessages(messages: LlmMessage[]): Message[] {

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode } from '@switchboard/core';
 import OpenAI from 'openai';
 import type { LlmEvent, LlmProvider, LlmRequest, LlmToolCall } from '../llm-provider';
-import { toDomainError } from '../provider-errors';
+import { apiErrorReader, toDomainError } from '../provider-errors';
 import { stopReasonOf, toOpenAiMessage, toOpenAiTool } from './openai-compatible.mapper';
+
+const readFailure = apiErrorReader(OpenAI.APIError);
 
 export interface OpenAiCompatibleOptions {
   /** Defaults to OpenAI itself. */
@@ -72,7 +74,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
       if (!finish) throw new DomainError(ErrorCode.TEMPORARY, `${source}: the stream ended before a finish reason`);
       yield finish;
     } catch (error) {
-      throw toDomainError(error, source);
+      throw toDomainError(error, source, readFailure);
     }
   }
 
@@ -81,7 +83,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
       const page = await this.client.models.list({ signal });
       return { baseUrl: this.client.baseURL, models: page.data.length };
     } catch (error) {
-      throw toDomainError(error, this.id);
+      throw toDomainError(error, this.id, readFailure);
     }
   }
 }
