@@ -8,9 +8,9 @@ import { MessageRepository, SessionRepository } from '@switchboard/persistence';
 import { Database, openDatabase } from '@switchboard/persistence/database';
 import { SessionService } from './session.service';
 
-const message = (chatId: string) => inboundDm('telegram', chatId, { chatId, platformMessageId: `${chatId}:1` });
+const message = (chatId: string, text = 'hello') => inboundDm('telegram', chatId, { chatId, text });
 
-describe('SessionService.openFor', () => {
+describe('SessionService.acceptInbound', () => {
   let db: Database;
   let service: SessionService;
 
@@ -21,21 +21,37 @@ describe('SessionService.openFor', () => {
   });
   afterAll(() => db.close());
 
-  it('creates the session once and records each activity', async () => {
-    const first = await service.openFor(message('100'), new Date(2026, 10, 21, 10, 0));
-    const again = await service.openFor(message('100'), new Date(2026, 10, 21, 11, 0));
-    expect(again.id).toBe(first.id);
-    expect(again.key).toBe('agent:main:telegram:dm:100');
-    expect(again.lastActivityAt).toEqual(new Date(2026, 10, 21, 11, 0));
-    expect(again.resetAt).toBeNull();
+  it('creates the session once, records each activity and stores each message in it', async () => {
+    const first = await service.acceptInbound(message('100'), new Date(2026, 10, 21, 10, 0));
+    const again = await service.acceptInbound(message('100'), new Date(2026, 10, 21, 11, 0));
+    expect(again.session.id).toBe(first.session.id);
+    expect(again.session.key).toBe('agent:main:telegram:dm:100');
+    expect(again.session.lastActivityAt).toEqual(new Date(2026, 10, 21, 11, 0));
+    expect(again.session.resetAt).toBeNull();
+    expect(first.message?.sessionId).toBe(first.session.id);
+    expect(again.message?.id).not.toBe(first.message?.id);
   });
 
-  it('resets a session whose last activity was before the daily reset hour passed', async () => {
-    await service.openFor(message('200'), new Date(2026, 10, 21, 23, 0));
+  it('returns no message for a redelivery of the same platform message', async () => {
+    const original = message('150');
+    const first = await service.acceptInbound(original);
+    const redelivered = await service.acceptInbound({ ...original, text: 'sent again' });
+    expect(first.message).not.toBeNull();
+    expect(redelivered.message).toBeNull();
+    expect(redelivered.session.id).toBe(first.session.id);
+  });
+
+  it('resets a stale session so that the new conversation starts with the message that found it stale', async () => {
+    const before = await service.acceptInbound(message('200', 'yesterday'), new Date(2026, 10, 21, 23, 0));
     const nextMorning = new Date(2026, 10, 22, 4, 30);
-    const session = await service.openFor(message('200'), nextMorning);
-    expect(session.resetAt).toEqual(nextMorning);
-    const sameDay = await service.openFor(message('200'), new Date(2026, 10, 22, 9, 0));
-    expect(sameDay.resetAt).toEqual(nextMorning);
+    const opening = await service.acceptInbound(message('200', 'good morning'), nextMorning);
+    const resetAt = opening.session.resetAt!;
+    expect(resetAt.getTime()).toBe(opening.message!.createdAt.getTime() - 1);
+
+    const later = await service.acceptInbound(message('200', 'and then'), new Date(2026, 10, 22, 9, 0));
+    expect(later.session.resetAt).toEqual(resetAt);
+    const history = await service.historyBefore(later.message!, later.session);
+    expect(history.map((entry) => entry.text)).toEqual(['good morning']);
+    expect(before.message).not.toBeNull();
   });
 });

@@ -14,11 +14,14 @@ export class SessionService {
     @InjectConfig() private readonly config: SwitchboardConfig,
   ) {}
 
-  /** The session a message belongs to, reset first when its policy says the conversation is stale. */
-  async openFor(message: InboundMessage, now = new Date()): Promise<SessionRecord> {
-    const key = buildSessionKey(this.config.agent.id, message);
+  /**
+   * Stores an accepted message in its session (created on first use) and records the activity;
+   * the session is reset when its policy says the conversation had gone stale. `message` is null
+   * when the platform delivered this message before.
+   */
+  async acceptInbound(message: InboundMessage, now = new Date()): Promise<{ session: SessionRecord; message: StoredInbound | null }> {
     const identity = {
-      key,
+      key: this.keyFor(message),
       agentId: this.config.agent.id,
       platform: message.platform,
       accountId: message.accountId,
@@ -26,12 +29,20 @@ export class SessionService {
       chatId: message.chatId,
       threadId: message.threadId,
     };
-    const { session, previousActivityAt } = await this.sessions.recordActivity(identity, now);
+    const accepted = await this.messages.acceptInbound(identity, message, now);
+    const { session, previousActivityAt } = accepted;
     if (previousActivityAt && isDueForReset(this.policyFor(message.platform), previousActivityAt, now)) {
-      await this.sessions.reset(session.id, now);
-      session.resetAt = now;
+      // The new conversation starts with this message (stored just before, by the database's clock).
+      const resetAt = accepted.message ? new Date(accepted.message.createdAt.getTime() - 1) : now;
+      await this.sessions.reset(session.id, resetAt);
+      session.resetAt = resetAt;
     }
-    return session;
+    return { session, message: accepted.message };
+  }
+
+  /** The key of the session a message belongs to. */
+  keyFor(message: InboundMessage): string {
+    return buildSessionKey(this.config.agent.id, message);
   }
 
   /** The conversation before `inbound` (not including it), since the last reset, oldest first. */

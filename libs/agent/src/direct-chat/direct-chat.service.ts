@@ -56,16 +56,19 @@ export class DirectChatService {
       repliesToBot: false,
       receivedAt: new Date(),
     };
-    const session = await this.sessions.openFor(message);
-    yield { type: 'session', key: session.key };
+    const sessionKey = this.sessions.keyFor(message);
+    yield { type: 'session', key: sessionKey };
     const events: DirectChatEvent[] = [];
     let wake: (() => void) | undefined;
     let finished = false;
     let failure: unknown;
     // The turn runs under the session lock; its events are handed to this generator as they come.
     const run = this.lock
-      .run(session.key, async () => {
-        const inbound = (await this.messages.insertInbound(session.id, message))!;
+      .run(sessionKey, async () => {
+        // Stored under the lock: a message sent while another turn of the session runs sees its reply.
+        const accepted = await this.sessions.acceptInbound(message);
+        const session = accepted.session;
+        const inbound = accepted.message!; // its platform message id is new, so never a duplicate
         const turn = await this.turns.begin(inbound.id);
         try {
           const history = await this.sessions.historyBefore(inbound, session);
@@ -85,8 +88,8 @@ export class DirectChatService {
             if (event.type === 'usage') usage = { inputTokens: event.inputTokens, outputTokens: event.outputTokens };
             if (event.type === 'text' || event.type === 'model' || event.type === 'usage') push(event);
           }
-          const saved = await this.turns.saveGenerated(turn.id, session.id, { text, parts: [text], model, ...usage });
-          await this.turns.markDelivered(saved.id);
+          // The caller already has the reply: stored as delivered, with nothing left to send.
+          await this.turns.saveGenerated(turn.id, session.id, { text, parts: [], model, ...usage }, 'delivered');
           push({ type: 'done', text });
         } catch (error) {
           // The caller saw this turn fail (or stopped it): recovery at start must not run it again.

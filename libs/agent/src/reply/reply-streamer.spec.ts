@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChannelAdapter, ChatTarget } from '@switchboard/core';
 import { DomainError, ErrorCode } from '@switchboard/core';
-import { ReplyStreamer } from './reply-streamer';
+import { ReplyStreamer, keepTyping } from './reply-streamer';
 
 const target: ChatTarget = { platform: 'fake', accountId: 'default', chatId: '1' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -81,5 +81,38 @@ describe('ReplyStreamer', () => {
     await sleep(40);
     expect(await streamer.finish()).toBeUndefined();
     expect(calls).toHaveLength(0);
+  });
+});
+
+describe('keepTyping', () => {
+  afterEach(() => vi.useRealTimers());
+
+  function typingChannel() {
+    let typings = 0;
+    const channel = { capabilities: { typing: true }, sendTyping: async () => void typings++ } as unknown as ChannelAdapter;
+    return { channel, typings: () => typings };
+  }
+
+  it('shows nothing for a reply ready within 300 ms', () => {
+    vi.useFakeTimers();
+    const { channel, typings } = typingChannel();
+    const stop = keepTyping(channel, target);
+    vi.advanceTimersByTime(299);
+    stop();
+    vi.advanceTimersByTime(10_000);
+    expect(typings()).toBe(0);
+  });
+
+  it('shows typing from 300 ms on and renews it every 4 s until stopped', () => {
+    vi.useFakeTimers();
+    const { channel, typings } = typingChannel();
+    const stop = keepTyping(channel, target);
+    vi.advanceTimersByTime(300);
+    expect(typings()).toBe(1);
+    vi.advanceTimersByTime(8_000);
+    expect(typings()).toBe(3);
+    stop();
+    vi.advanceTimersByTime(10_000);
+    expect(typings()).toBe(3);
   });
 });

@@ -83,11 +83,22 @@ export class ReplyStreamer {
   }
 }
 
-/** Shows "typing…" now and every 4 s until the returned function is called. */
+// A reply ready sooner needs no typing indicator, which saves a platform call per quick reply.
+const TYPING_DELAY_MS = 300;
+// Platforms show the indicator for about 5 s.
+const TYPING_REPEAT_MS = 4_000;
+
+/** Shows "typing…" from 300 ms on, renewed every 4 s, until the returned function is called. */
 export function keepTyping(channel: ChannelAdapter, target: ChatTarget): () => void {
   if (!channel.capabilities.typing) return () => undefined;
   const send = () => void channel.sendTyping(target).catch(() => undefined);
-  send();
-  const timer = setInterval(send, 4_000);
-  return () => clearInterval(timer);
+  let repeat: NodeJS.Timeout | undefined;
+  const first = setTimeout(() => {
+    send();
+    repeat = setInterval(send, TYPING_REPEAT_MS);
+  }, TYPING_DELAY_MS);
+  return () => {
+    clearTimeout(first);
+    clearInterval(repeat);
+  };
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { MessageRepository, SessionRepository, TurnRepository } from '@switchboard/persistence';
+import { ChannelRegistry } from '@switchboard/core';
+import { MessageRepository, TurnRepository } from '@switchboard/persistence';
 import { JobContext, JobMap, QUEUE_DRIVER, QueueDriver } from '@switchboard/queue';
 import { SessionLock } from '@switchboard/sessions';
 import { TurnRunner } from './turn-runner';
@@ -19,8 +20,8 @@ export class MessageProcessor implements OnApplicationBootstrap {
   constructor(
     @Inject(QUEUE_DRIVER) private readonly queue: QueueDriver,
     private readonly messages: MessageRepository,
-    private readonly sessions: SessionRepository,
     private readonly turns: TurnRepository,
+    private readonly channels: ChannelRegistry,
     private readonly lock: SessionLock,
     private readonly runner: TurnRunner,
   ) {}
@@ -32,10 +33,10 @@ export class MessageProcessor implements OnApplicationBootstrap {
   }
 
   async handle(job: JobContext<JobMap['message.process']>): Promise<void> {
-    const inbound = await this.messages.findInbound(job.payload.messageId);
-    if (!inbound) return; // deleted with its session
-    const session = await this.sessions.findById(inbound.sessionId);
-    if (!session) return;
+    const found = await this.messages.findInboundWithSession(job.payload.messageId);
+    if (!found) return; // deleted with its session
+    const { inbound, session } = found;
+    if (!this.channels.find(inbound.platform)) return this.abandon(inbound.id, inbound.platform);
     const last = job.attempt >= job.maxAttempts;
     try {
       await this.lock.run(session.key, () => this.runner.run(inbound, session, { last }));
@@ -46,6 +47,17 @@ export class MessageProcessor implements OnApplicationBootstrap {
       }
       throw error;
     }
+  }
+
+  /**
+   * A message no channel can answer: a web chat or API turn cut short by a restart (its caller's
+   * connection is gone), or a platform no longer configured. Its turn is marked failed, not retried.
+   */
+  private async abandon(messageId: string, platform: string): Promise<void> {
+    const turn = await this.turns.begin(messageId);
+    if (turn.status === 'delivered' || turn.status === 'failed') return;
+    await this.turns.markFailed(turn.id, `no channel delivers to ${platform}: the caller is gone or the platform is not configured`);
+    this.logger.warn(`turn ${turn.id} of a ${platform} message marked failed: nothing can deliver its reply`);
   }
 
   /** Tries until it succeeds (the queue may be unreachable at boot), every 10 s. */

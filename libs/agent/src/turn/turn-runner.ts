@@ -51,7 +51,6 @@ export class TurnRunner {
       turn = await this.turns.saveGenerated(turn.id, session.id, reply);
     }
     await this.deliver(turn, channel, target, inbound);
-    await this.turns.markDelivered(turn.id);
   }
 
   private async generate(
@@ -111,17 +110,19 @@ export class TurnRunner {
     return { ...this.split(text.trim() || '(the model returned an empty answer)', channel, model), ...usage };
   }
 
+  /** Sends or edits each part the platform has not confirmed; the last confirmation completes the turn. */
   private async deliver(turn: TurnRecord, channel: ChannelAdapter, target: ChatTarget, inbound: StoredInbound): Promise<void> {
-    for (const part of turn.parts) {
-      if (part.deliveredAt) continue;
-      if (part.platformMessageId) {
-        await channel.edit(target, part.platformMessageId, part.text);
-        await this.turns.markPartDelivered(part.id, part.platformMessageId);
+    const pending = turn.parts.filter((part) => !part.deliveredAt);
+    if (!pending.length) return this.turns.markDelivered(turn.id); // a crash came after the last part
+    for (const part of pending) {
+      let platformMessageId = part.platformMessageId;
+      if (platformMessageId) {
+        await channel.edit(target, platformMessageId, part.text);
       } else {
         const replyTo = part.index === 0 ? (inbound.platformMessageId ?? undefined) : undefined;
-        const sent = await channel.send(target, { text: part.text, replyToMessageId: replyTo });
-        await this.turns.markPartDelivered(part.id, sent.platformMessageId);
+        platformMessageId = (await channel.send(target, { text: part.text, replyToMessageId: replyTo })).platformMessageId;
       }
+      await this.turns.markPartDelivered(turn.id, part.id, platformMessageId, part === pending.at(-1));
       this.metrics.messagesOut.inc({ platform: channel.id });
     }
   }

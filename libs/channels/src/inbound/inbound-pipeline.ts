@@ -53,8 +53,7 @@ export class InboundPipeline {
     if (decision.kind === 'pairing') return { outcome: 'denied', reason: decision.reason };
     if (decision.kind === 'rate_limited') return { outcome: 'rate_limited', reason: decision.reason };
 
-    const session = await this.sessions.openFor(message);
-    const stored = await this.messages.insertInbound(session.id, message);
+    const { message: stored } = await this.sessions.acceptInbound(message);
     if (!stored) return { outcome: 'duplicate' }; // a concurrent redelivery won the insert
     // If the process dies between the insert and this add, the start-up sweep re-queues the row.
     await this.queue.add('message.process', { messageId: stored.id }, { jobId: stored.id });

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Attachment, InboundMessage } from '@switchboard/core';
 import type { Database } from '../database';
 import { DATABASE } from '../database.token';
-import { Prisma } from '../generated/prisma/client';
+import { Prisma, type Session as SessionRow } from '../generated/prisma/client';
+import { type SessionIdentity, type SessionRecord, toSession } from '../sessions/session.repository';
 
 /** An accepted inbound message as stored (the durable record the queue job points at). */
 export interface StoredInbound {
@@ -35,66 +36,108 @@ export interface HistoryWindow {
   limit: number;
 }
 
+/** What storing an accepted message returns: its session (activity updated) and the stored row. */
+export interface AcceptedInbound {
+  session: SessionRecord;
+  /** The session's activity time before this message; null for a new session. */
+  previousActivityAt: Date | null;
+  /** Null when the platform delivered this message before (same platform message id). */
+  message: StoredInbound | null;
+}
+
+type AcceptRow = SessionRow & { previousActivityAt: Date | null; messageId: string | null; messageCreatedAt: Date | null };
+
+// The statements below are on the path of every message, so each is one round trip of plain SQL.
 @Injectable()
 export class MessageRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  /** Stores an accepted message; null when the platform delivered it before (same platform id). */
-  async insertInbound(sessionId: string, message: InboundMessage): Promise<StoredInbound | null> {
-    try {
-      const row = await this.db.prisma.message.create({
-        data: {
-          sessionId,
-          direction: 'inbound',
-          role: 'user',
-          platform: message.platform,
-          accountId: message.accountId,
-          platformMessageId: message.platformMessageId,
-          senderId: message.sender.id,
-          senderName: message.sender.displayName ?? message.sender.username ?? null,
-          text: message.text,
-          attachments: message.attachments as unknown as Prisma.InputJsonValue,
-          metadata: { replyToMessageId: message.replyToMessageId ?? null, receivedAt: message.receivedAt.toISOString() },
-        },
-      });
-      return toInbound(row);
-    } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return null;
-      throw error;
-    }
+  /**
+   * Stores an accepted message and records its session's activity (creating the session on
+   * first use), in one statement.
+   */
+  async acceptInbound(identity: SessionIdentity, message: InboundMessage, at: Date): Promise<AcceptedInbound> {
+    const senderName = message.sender.displayName ?? message.sender.username ?? null;
+    const metadata = { replyToMessageId: message.replyToMessageId ?? null, receivedAt: message.receivedAt.toISOString() };
+    const [row] = await this.db.prisma.$queryRaw<AcceptRow[]>`
+      WITH previous AS (SELECT "lastActivityAt" FROM "Session" WHERE "key" = ${identity.key}),
+      session AS (
+        INSERT INTO "Session" ("id", "key", "agentId", "platform", "accountId", "chatType", "chatId", "threadId", "updatedAt", "lastActivityAt")
+        VALUES (gen_random_uuid(), ${identity.key}, ${identity.agentId}, ${identity.platform}, ${identity.accountId},
+                ${identity.chatType}::"ChatType", ${identity.chatId}, ${identity.threadId ?? null}, ${at}, ${at})
+        ON CONFLICT ("key") DO UPDATE SET "lastActivityAt" = EXCLUDED."lastActivityAt", "updatedAt" = EXCLUDED."updatedAt"
+        RETURNING *),
+      inserted AS (
+        INSERT INTO "Message" ("id", "sessionId", "direction", "role", "platform", "accountId", "platformMessageId",
+                               "senderId", "senderName", "text", "attachments", "metadata")
+        SELECT gen_random_uuid(), session."id", 'inbound', 'user', ${message.platform}, ${message.accountId}, ${message.platformMessageId},
+               ${message.sender.id}, ${senderName}, ${message.text}, ${JSON.stringify(message.attachments)}::jsonb, ${JSON.stringify(metadata)}::jsonb
+        FROM session
+        ON CONFLICT ("platform", "accountId", "direction", "platformMessageId") DO NOTHING
+        RETURNING "id", "createdAt")
+      SELECT session.*, (SELECT "lastActivityAt" FROM previous) AS "previousActivityAt",
+             inserted."id" AS "messageId", inserted."createdAt" AS "messageCreatedAt"
+      FROM session LEFT JOIN inserted ON true`;
+    const session = toSession(row);
+    const stored: StoredInbound | null =
+      row.messageId && row.messageCreatedAt
+        ? {
+            id: row.messageId,
+            sessionId: session.id,
+            platform: message.platform,
+            accountId: message.accountId,
+            platformMessageId: message.platformMessageId,
+            senderId: message.sender.id,
+            senderName,
+            text: message.text,
+            attachments: message.attachments,
+            createdAt: row.messageCreatedAt,
+          }
+        : null;
+    return { session, previousActivityAt: row.previousActivityAt, message: stored };
   }
 
   async existsInbound(platform: string, accountId: string, platformMessageId: string): Promise<boolean> {
-    const row = await this.db.prisma.message.findFirst({
-      where: { platform, accountId, direction: 'inbound', platformMessageId },
-      select: { id: true },
-    });
-    return row !== null;
+    const rows = await this.db.prisma.$queryRaw<unknown[]>`
+      SELECT 1 FROM "Message"
+      WHERE "platform" = ${platform} AND "accountId" = ${accountId} AND "direction" = 'inbound' AND "platformMessageId" = ${platformMessageId}
+      LIMIT 1`;
+    return rows.length > 0;
   }
 
-  async findInbound(id: string): Promise<StoredInbound | null> {
-    const row = await this.db.prisma.message.findFirst({ where: { id, direction: 'inbound' } });
-    return row ? toInbound(row) : null;
+  /** An accepted message with its session, in one statement (the start of every turn). */
+  async findInboundWithSession(id: string): Promise<{ inbound: StoredInbound; session: SessionRecord } | null> {
+    const [row] = await this.db.prisma.$queryRaw<Array<SessionRow & InboundColumns>>`
+      SELECT s.*, m."id" AS "m_id", m."platformMessageId" AS "m_platformMessageId", m."senderId" AS "m_senderId",
+             m."senderName" AS "m_senderName", m."text" AS "m_text", m."attachments" AS "m_attachments", m."createdAt" AS "m_createdAt"
+      FROM "Message" m JOIN "Session" s ON s."id" = m."sessionId"
+      WHERE m."id" = ${id}::uuid AND m."direction" = 'inbound'`;
+    if (!row) return null;
+    const inbound: StoredInbound = {
+      id: row.m_id,
+      sessionId: row.id,
+      platform: row.platform,
+      accountId: row.accountId,
+      platformMessageId: row.m_platformMessageId,
+      senderId: row.m_senderId,
+      senderName: row.m_senderName,
+      text: row.m_text,
+      attachments: row.m_attachments as unknown as Attachment[],
+      createdAt: row.m_createdAt,
+    };
+    return { inbound, session: toSession(row) };
   }
 
   /** The conversation the model sees: user and assistant messages in the window, oldest first. */
   async history(sessionId: string, window: HistoryWindow): Promise<HistoryEntry[]> {
-    const rows = await this.db.prisma.message.findMany({
-      where: {
-        sessionId,
-        role: { in: ['user', 'assistant'] },
-        ...(window.excludeId ? { id: { not: window.excludeId } } : {}),
-        createdAt: { lte: window.upTo, ...(window.after ? { gt: window.after } : {}) },
-      },
-      orderBy: { createdAt: 'desc' },
-      take: window.limit,
-    });
-    return rows.reverse().map((row) => ({
-      role: row.role as 'user' | 'assistant',
-      text: row.text,
-      senderName: row.senderName,
-      createdAt: row.createdAt,
-    }));
+    const rows = await this.db.prisma.$queryRaw<HistoryEntry[]>`
+      SELECT "role"::text AS "role", "text", "senderName", "createdAt" FROM "Message"
+      WHERE "sessionId" = ${sessionId}::uuid AND "role" IN ('user', 'assistant') AND "createdAt" <= ${window.upTo}
+        ${window.after ? Prisma.sql`AND "createdAt" > ${window.after}` : Prisma.empty}
+        ${window.excludeId ? Prisma.sql`AND "id" <> ${window.excludeId}::uuid` : Prisma.empty}
+      ORDER BY "createdAt" DESC
+      LIMIT ${window.limit}`;
+    return rows.reverse();
   }
 
   /** Accepted messages whose turn has not finished, oldest first: re-queued at start. */
@@ -112,17 +155,12 @@ export class MessageRepository {
   }
 }
 
-function toInbound(row: Prisma.MessageGetPayload<object>): StoredInbound {
-  return {
-    id: row.id,
-    sessionId: row.sessionId,
-    platform: row.platform,
-    accountId: row.accountId,
-    platformMessageId: row.platformMessageId,
-    senderId: row.senderId,
-    senderName: row.senderName,
-    text: row.text,
-    attachments: row.attachments as unknown as Attachment[],
-    createdAt: row.createdAt,
-  };
+interface InboundColumns {
+  m_id: string;
+  m_platformMessageId: string | null;
+  m_senderId: string | null;
+  m_senderName: string | null;
+  m_text: string;
+  m_attachments: unknown;
+  m_createdAt: Date;
 }

@@ -38,22 +38,6 @@ export interface SessionPage {
 export class SessionRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  /**
-   * The session with this key, created on first use, with its activity time set to `at`; also
-   * returns the activity time it had before (null for a new session), which reset policies need.
-   * One statement: this runs for every accepted message.
-   */
-  async recordActivity(identity: SessionIdentity, at: Date): Promise<{ session: SessionRecord; previousActivityAt: Date | null }> {
-    const [row] = await this.db.prisma.$queryRaw<Array<SessionRow & { previousActivityAt: Date | null }>>`
-      WITH previous AS (SELECT "lastActivityAt" FROM "Session" WHERE "key" = ${identity.key})
-      INSERT INTO "Session" ("id", "key", "agentId", "platform", "accountId", "chatType", "chatId", "threadId", "updatedAt", "lastActivityAt")
-      VALUES (gen_random_uuid(), ${identity.key}, ${identity.agentId}, ${identity.platform}, ${identity.accountId},
-              ${identity.chatType}::"ChatType", ${identity.chatId}, ${identity.threadId ?? null}, ${at}, ${at})
-      ON CONFLICT ("key") DO UPDATE SET "lastActivityAt" = EXCLUDED."lastActivityAt", "updatedAt" = EXCLUDED."updatedAt"
-      RETURNING *, (SELECT "lastActivityAt" FROM previous) AS "previousActivityAt"`;
-    return { session: toSession(row), previousActivityAt: row.previousActivityAt };
-  }
-
   async findByKey(key: string): Promise<SessionRecord | null> {
     const row = await this.db.prisma.session.findUnique({ where: { key } });
     return row ? toSession(row) : null;
@@ -87,7 +71,7 @@ export class SessionRepository {
   }
 }
 
-function toSession(row: SessionRow): SessionRecord {
+export function toSession(row: SessionRow): SessionRecord {
   return {
     id: row.id,
     key: row.key,

@@ -33,8 +33,6 @@ export interface GeneratedReply {
   outputTokens?: number;
 }
 
-const withParts = { parts: { orderBy: { index: 'asc' } } } as const;
-
 type TurnRow = Prisma.TurnGetPayload<object>;
 
 /**
@@ -71,56 +69,93 @@ export class TurnRepository {
   }
 
   /**
-   * Stores the finished reply: the assistant message (with usage) and the parts to deliver. Part 0
-   * keeps the draft's platform message id, so delivery edits the draft instead of sending again.
+   * Stores the finished reply in one statement: the assistant message (with usage), the parts to
+   * deliver and the turn's new status. Part 0 keeps the draft's platform message id, so delivery
+   * edits the draft instead of sending again. `status` is 'delivered' for a caller that shows the
+   * reply itself (web chat, API), which has no parts to deliver.
    */
-  async saveGenerated(turnId: string, sessionId: string, reply: GeneratedReply): Promise<TurnRecord> {
-    const row = await this.db.prisma.$transaction(async (tx) => {
-      const turn = await tx.turn.findUniqueOrThrow({ where: { id: turnId }, include: { inboundMessage: true } });
-      const message = await tx.message.create({
-        data: {
-          sessionId,
-          direction: 'outbound',
-          role: 'assistant',
-          platform: turn.inboundMessage.platform,
-          accountId: turn.inboundMessage.accountId,
-          text: reply.text,
-          inputTokens: reply.inputTokens ?? null,
-          outputTokens: reply.outputTokens ?? null,
-          metadata: { model: reply.model },
-        },
-      });
-      await tx.deliveryPart.deleteMany({ where: { turnId, index: { gte: reply.parts.length } } });
-      for (const [index, text] of reply.parts.entries()) {
-        await tx.deliveryPart.upsert({
-          where: { turnId_index: { turnId, index } },
-          create: { turnId, index, text },
-          update: { text },
-        });
-      }
-      return tx.turn.update({
-        where: { id: turnId },
-        data: { status: 'generated', replyMessageId: message.id, model: reply.model, error: null },
-        include: withParts,
-      });
-    });
-    return toTurn(row);
+  async saveGenerated(
+    turnId: string,
+    sessionId: string,
+    reply: GeneratedReply,
+    status: 'generated' | 'delivered' = 'generated',
+  ): Promise<TurnRecord> {
+    const rows = await this.db.prisma.$queryRaw<SavedTurnRow[]>`
+      WITH reply AS (
+        INSERT INTO "Message" ("id", "sessionId", "direction", "role", "platform", "accountId", "text", "inputTokens", "outputTokens", "metadata")
+        SELECT gen_random_uuid(), ${sessionId}::uuid, 'outbound', 'assistant', m."platform", m."accountId", ${reply.text},
+               ${reply.inputTokens ?? null}::int, ${reply.outputTokens ?? null}::int, ${JSON.stringify({ model: reply.model })}::jsonb
+        FROM "Turn" t JOIN "Message" m ON m."id" = t."inboundMessageId"
+        WHERE t."id" = ${turnId}::uuid
+        RETURNING "id"),
+      stale AS (DELETE FROM "DeliveryPart" WHERE "turnId" = ${turnId}::uuid AND "index" >= ${reply.parts.length}),
+      parts AS (
+        INSERT INTO "DeliveryPart" ("id", "turnId", "index", "text", "updatedAt")
+        SELECT gen_random_uuid(), ${turnId}::uuid, part.ordinality - 1, part.text, now()
+        FROM unnest(${reply.parts}::text[]) WITH ORDINALITY AS part(text, ordinality)
+        ON CONFLICT ("turnId", "index") DO UPDATE SET "text" = EXCLUDED."text", "updatedAt" = now()
+        RETURNING *),
+      turn AS (
+        UPDATE "Turn" SET "status" = ${status}::"TurnStatus", "replyMessageId" = (SELECT "id" FROM reply), "model" = ${reply.model},
+                          "error" = NULL, "updatedAt" = now()
+        WHERE "id" = ${turnId}::uuid
+        RETURNING *)
+      SELECT turn."id", turn."inboundMessageId", turn."status", turn."attempts",
+             parts."id" AS "partId", parts."index" AS "partIndex", parts."text" AS "partText",
+             parts."platformMessageId" AS "partPlatformMessageId", parts."deliveredAt" AS "partDeliveredAt"
+      FROM turn LEFT JOIN parts ON true
+      ORDER BY parts."index"`;
+    const [turn] = rows;
+    if (!turn) throw new Error(`turn ${turnId} does not exist`);
+    return {
+      id: turn.id,
+      inboundMessageId: turn.inboundMessageId,
+      status: turn.status,
+      attempts: turn.attempts,
+      parts: rows
+        .filter((row) => row.partId !== null)
+        .map((row) => ({
+          id: row.partId!,
+          index: row.partIndex!,
+          text: row.partText!,
+          platformMessageId: row.partPlatformMessageId,
+          deliveredAt: row.partDeliveredAt,
+        })),
+    };
   }
 
-  async markPartDelivered(partId: string, platformMessageId: string): Promise<void> {
-    await this.db.prisma.deliveryPart.update({ where: { id: partId }, data: { platformMessageId, deliveredAt: new Date() } });
+  /** The platform holds this part's final text; with `turnDelivered`, the whole reply too (one statement). */
+  async markPartDelivered(turnId: string, partId: string, platformMessageId: string, turnDelivered: boolean): Promise<void> {
+    await this.db.prisma.$executeRaw`
+      WITH part AS (
+        UPDATE "DeliveryPart" SET "platformMessageId" = ${platformMessageId}, "deliveredAt" = now(), "updatedAt" = now()
+        WHERE "id" = ${partId}::uuid)
+      UPDATE "Turn" SET "status" = 'delivered', "updatedAt" = now() WHERE "id" = ${turnId}::uuid AND ${turnDelivered}::boolean`;
   }
 
   async markDelivered(turnId: string): Promise<void> {
-    await this.db.prisma.turn.update({ where: { id: turnId }, data: { status: 'delivered' } });
+    await this.db.prisma.$executeRaw`UPDATE "Turn" SET "status" = 'delivered', "updatedAt" = now() WHERE "id" = ${turnId}::uuid`;
   }
 
   async markFailed(turnId: string, error: string): Promise<void> {
-    await this.db.prisma.turn.update({ where: { id: turnId }, data: { status: 'failed', error: error.slice(0, 2000) } });
+    await this.db.prisma.$executeRaw`
+      UPDATE "Turn" SET "status" = 'failed', "error" = ${error.slice(0, 2000)}, "updatedAt" = now() WHERE "id" = ${turnId}::uuid`;
   }
 }
 
-function toTurn(row: Prisma.TurnGetPayload<{ include: typeof withParts }>): TurnRecord {
+interface SavedTurnRow {
+  id: string;
+  inboundMessageId: string;
+  status: TurnState;
+  attempts: number;
+  partId: string | null;
+  partIndex: number | null;
+  partText: string | null;
+  partPlatformMessageId: string | null;
+  partDeliveredAt: Date | null;
+}
+
+function toTurn(row: TurnRow & { parts: Prisma.DeliveryPartGetPayload<object>[] }): TurnRecord {
   return {
     id: row.id,
     inboundMessageId: row.inboundMessageId,

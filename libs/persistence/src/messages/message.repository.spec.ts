@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inboundDm } from '@switchboard/testing';
+import { TEST_DATABASE_KINDS, TestDatabase, openTestDatabase, uniquePlatform } from '../security/testing-databases';
+import type { SessionIdentity } from '../sessions/session.repository';
+import { TurnRepository } from '../turns/turn.repository';
+import { MessageRepository } from './message.repository';
+
+describe.each(TEST_DATABASE_KINDS)('MessageRepository on %s', (kind) => {
+  let database: TestDatabase;
+  let messages: MessageRepository;
+  let turns: TurnRepository;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    messages = new MessageRepository(database.db);
+    turns = new TurnRepository(database.db);
+  });
+  afterAll(() => database.close());
+
+  function identityOf(platform: string, chatId: string): SessionIdentity {
+    return { key: `agent:main:${platform}:dm:${chatId}`, agentId: 'main', platform, accountId: 'default', chatType: 'dm', chatId };
+  }
+
+  it('stores a message with its session in one call, and recognises a redelivery', async () => {
+    const platform = uniquePlatform();
+    const message = inboundDm(platform, '7', {
+      text: 'hi there',
+      attachments: [{ kind: 'image', platformFileId: 'file-1', mimeType: 'image/png', sizeBytes: 1234 }],
+    });
+    const at = new Date('2030-05-01T10:00:00Z');
+
+    const first = await messages.acceptInbound(identityOf(platform, message.chatId), message, at);
+    expect(first.previousActivityAt).toBeNull();
+    expect(first.session).toMatchObject({ key: `agent:main:${platform}:dm:chat-7`, chatType: 'dm', lastActivityAt: at, resetAt: null });
+    expect(first.message).toMatchObject({
+      sessionId: first.session.id,
+      platform,
+      platformMessageId: message.platformMessageId,
+      senderId: '7',
+      senderName: 'User 7',
+      text: 'hi there',
+      attachments: message.attachments,
+    });
+    expect(await messages.existsInbound(platform, 'default', message.platformMessageId)).toBe(true);
+
+    const later = new Date('2030-05-01T10:05:00Z');
+    const again = await messages.acceptInbound(identityOf(platform, message.chatId), message, later);
+    expect(again.message).toBeNull();
+    expect(again.previousActivityAt).toEqual(at);
+    expect(again.session.id).toBe(first.session.id);
+  });
+
+  it('loads a stored message with its session, as stored', async () => {
+    const platform = uniquePlatform();
+    const message = inboundDm(platform, '8', { text: 'load me' });
+    const { message: stored, session } = await messages.acceptInbound(identityOf(platform, message.chatId), message, new Date());
+
+    const found = await messages.findInboundWithSession(stored!.id);
+
+    expect(found).toEqual({ inbound: stored, session });
+    await expect(messages.findInboundWithSession('00000000-0000-4000-8000-000000000000')).resolves.toBeNull();
+  });
+
+  it('gives the history window oldest first, without the excluded message, replies included', async () => {
+    const platform = uniquePlatform();
+    const identity = identityOf(platform, 'chat-9');
+    const accept = async (text: string) => (await messages.acceptInbound(identity, inboundDm(platform, '9', { text }), new Date())).message!;
+    const one = await accept('one');
+    const turn = await turns.begin(one.id);
+    await turns.saveGenerated(turn.id, one.sessionId, { text: 'reply to one', parts: ['reply to one'], model: 'echo:m' });
+    const two = await accept('two');
+    const three = await accept('three');
+
+    const all = await messages.history(one.sessionId, { after: null, upTo: three.createdAt, excludeId: three.id, limit: 10 });
+    expect(all.map((entry) => [entry.role, entry.text])).toEqual([
+      ['user', 'one'],
+      ['assistant', 'reply to one'],
+      ['user', 'two'],
+    ]);
+    const lastTwo = await messages.history(one.sessionId, { after: null, upTo: three.createdAt, limit: 2 });
+    expect(lastTwo.map((entry) => entry.text)).toEqual(['two', 'three']);
+    const sinceOne = await messages.history(one.sessionId, { after: one.createdAt, upTo: two.createdAt, limit: 10 });
+    expect(sinceOne.map((entry) => entry.text)).toEqual(['reply to one', 'two']);
+  });
+});
