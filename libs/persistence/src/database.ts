@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { DataDirLock } from './data-dir.lock';
 import { PrismaClient } from './generated/prisma/client';
 import { Migrator } from './migrations/migrator';
+import { SqlClient, pgliteSqlClient, postgresSqlClient } from './sql-client';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -12,6 +14,8 @@ export type DatabaseKind = 'postgres' | 'pglite';
 export interface Database {
   readonly kind: DatabaseKind;
   readonly prisma: PrismaClient;
+  /** The same database for the statements every message runs (see SqlClient). */
+  readonly sql: SqlClient;
   /** Migrations this process applied when it opened the database. */
   readonly appliedMigrations: string[];
   close(): Promise<void>;
@@ -38,13 +42,19 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   } finally {
     await migrator.close();
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize }) });
+  // One pool for Prisma and the plain statements.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   await prisma.$connect();
   return {
     kind: 'postgres',
     prisma,
+    sql: postgresSqlClient(pool),
     appliedMigrations,
-    close: () => prisma.$disconnect(),
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
   };
 }
 
@@ -68,6 +78,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     return {
       kind: 'pglite',
       prisma,
+      sql: pgliteSqlClient(db),
       appliedMigrations,
       async close() {
         await prisma.$disconnect();

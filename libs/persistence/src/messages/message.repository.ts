@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Attachment, InboundMessage } from '@switchboard/core';
 import type { Database } from '../database';
 import { DATABASE } from '../database.token';
-import { Prisma, type Session as SessionRow } from '../generated/prisma/client';
+import type { Session as SessionRow } from '../generated/prisma/client';
 import { type SessionIdentity, type SessionRecord, toSession } from '../sessions/session.repository';
+import type { SqlStatement } from '../sql-client';
 
 /** An accepted inbound message as stored (the durable record the queue job points at). */
 export interface StoredInbound {
@@ -47,7 +48,58 @@ export interface AcceptedInbound {
 
 type AcceptRow = SessionRow & { previousActivityAt: Date | null; messageId: string | null; messageCreatedAt: Date | null };
 
-// The statements below are on the path of every message, so each is one round trip of plain SQL.
+// The statements every message runs, each one round trip of plain SQL (see SqlClient).
+
+const ACCEPT_INBOUND: SqlStatement = {
+  name: 'message_accept_inbound',
+  text: `
+    WITH previous AS (SELECT "lastActivityAt" FROM "Session" WHERE "key" = $1),
+    session AS (
+      INSERT INTO "Session" ("id", "key", "agentId", "platform", "accountId", "chatType", "chatId", "threadId", "updatedAt", "lastActivityAt")
+      VALUES (gen_random_uuid(), $1, $2, $3, $4, $5::"ChatType", $6, $7, $8, $8)
+      ON CONFLICT ("key") DO UPDATE SET "lastActivityAt" = EXCLUDED."lastActivityAt", "updatedAt" = EXCLUDED."updatedAt"
+      RETURNING *),
+    inserted AS (
+      INSERT INTO "Message" ("id", "sessionId", "direction", "role", "platform", "accountId", "platformMessageId",
+                             "senderId", "senderName", "text", "attachments", "metadata")
+      SELECT gen_random_uuid(), session."id", 'inbound', 'user', $3, $4, $9, $10, $11, $12, $13::jsonb, $14::jsonb
+      FROM session
+      ON CONFLICT ("platform", "accountId", "direction", "platformMessageId") DO NOTHING
+      RETURNING "id", "createdAt")
+    SELECT session.*, (SELECT "lastActivityAt" FROM previous) AS "previousActivityAt",
+           inserted."id" AS "messageId", inserted."createdAt" AS "messageCreatedAt"
+    FROM session LEFT JOIN inserted ON true`,
+};
+
+const INBOUND_EXISTS: SqlStatement = {
+  name: 'message_inbound_exists',
+  text: `
+    SELECT 1 FROM "Message"
+    WHERE "platform" = $1 AND "accountId" = $2 AND "direction" = 'inbound' AND "platformMessageId" = $3
+    LIMIT 1`,
+};
+
+const INBOUND_WITH_SESSION: SqlStatement = {
+  name: 'message_inbound_with_session',
+  text: `
+    SELECT s.*, m."id" AS "m_id", m."platformMessageId" AS "m_platformMessageId", m."senderId" AS "m_senderId",
+           m."senderName" AS "m_senderName", m."text" AS "m_text", m."attachments" AS "m_attachments", m."createdAt" AS "m_createdAt"
+    FROM "Message" m JOIN "Session" s ON s."id" = m."sessionId"
+    WHERE m."id" = $1::uuid AND m."direction" = 'inbound'`,
+};
+
+// $3 (after) and $4 (excluded id) may be null.
+const HISTORY: SqlStatement = {
+  name: 'message_history',
+  text: `
+    SELECT "role"::text AS "role", "text", "senderName", "createdAt" FROM "Message"
+    WHERE "sessionId" = $1::uuid AND "role" IN ('user', 'assistant') AND "createdAt" <= $2::timestamptz
+      AND ($3::timestamptz IS NULL OR "createdAt" > $3::timestamptz)
+      AND ($4::uuid IS NULL OR "id" <> $4::uuid)
+    ORDER BY "createdAt" DESC
+    LIMIT $5`,
+};
+
 @Injectable()
 export class MessageRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
@@ -59,25 +111,22 @@ export class MessageRepository {
   async acceptInbound(identity: SessionIdentity, message: InboundMessage, at: Date): Promise<AcceptedInbound> {
     const senderName = message.sender.displayName ?? message.sender.username ?? null;
     const metadata = { replyToMessageId: message.replyToMessageId ?? null, receivedAt: message.receivedAt.toISOString() };
-    const [row] = await this.db.prisma.$queryRaw<AcceptRow[]>`
-      WITH previous AS (SELECT "lastActivityAt" FROM "Session" WHERE "key" = ${identity.key}),
-      session AS (
-        INSERT INTO "Session" ("id", "key", "agentId", "platform", "accountId", "chatType", "chatId", "threadId", "updatedAt", "lastActivityAt")
-        VALUES (gen_random_uuid(), ${identity.key}, ${identity.agentId}, ${identity.platform}, ${identity.accountId},
-                ${identity.chatType}::"ChatType", ${identity.chatId}, ${identity.threadId ?? null}, ${at}, ${at})
-        ON CONFLICT ("key") DO UPDATE SET "lastActivityAt" = EXCLUDED."lastActivityAt", "updatedAt" = EXCLUDED."updatedAt"
-        RETURNING *),
-      inserted AS (
-        INSERT INTO "Message" ("id", "sessionId", "direction", "role", "platform", "accountId", "platformMessageId",
-                               "senderId", "senderName", "text", "attachments", "metadata")
-        SELECT gen_random_uuid(), session."id", 'inbound', 'user', ${message.platform}, ${message.accountId}, ${message.platformMessageId},
-               ${message.sender.id}, ${senderName}, ${message.text}, ${JSON.stringify(message.attachments)}::jsonb, ${JSON.stringify(metadata)}::jsonb
-        FROM session
-        ON CONFLICT ("platform", "accountId", "direction", "platformMessageId") DO NOTHING
-        RETURNING "id", "createdAt")
-      SELECT session.*, (SELECT "lastActivityAt" FROM previous) AS "previousActivityAt",
-             inserted."id" AS "messageId", inserted."createdAt" AS "messageCreatedAt"
-      FROM session LEFT JOIN inserted ON true`;
+    const [row] = await this.db.sql.query<AcceptRow>(ACCEPT_INBOUND, [
+      identity.key,
+      identity.agentId,
+      identity.platform,
+      identity.accountId,
+      identity.chatType,
+      identity.chatId,
+      identity.threadId ?? null,
+      at,
+      message.platformMessageId,
+      message.sender.id,
+      senderName,
+      message.text,
+      JSON.stringify(message.attachments),
+      JSON.stringify(metadata),
+    ]);
     const session = toSession(row);
     const stored: StoredInbound | null =
       row.messageId && row.messageCreatedAt
@@ -98,20 +147,13 @@ export class MessageRepository {
   }
 
   async existsInbound(platform: string, accountId: string, platformMessageId: string): Promise<boolean> {
-    const rows = await this.db.prisma.$queryRaw<unknown[]>`
-      SELECT 1 FROM "Message"
-      WHERE "platform" = ${platform} AND "accountId" = ${accountId} AND "direction" = 'inbound' AND "platformMessageId" = ${platformMessageId}
-      LIMIT 1`;
+    const rows = await this.db.sql.query(INBOUND_EXISTS, [platform, accountId, platformMessageId]);
     return rows.length > 0;
   }
 
   /** An accepted message with its session, in one statement (the start of every turn). */
   async findInboundWithSession(id: string): Promise<{ inbound: StoredInbound; session: SessionRecord } | null> {
-    const [row] = await this.db.prisma.$queryRaw<Array<SessionRow & InboundColumns>>`
-      SELECT s.*, m."id" AS "m_id", m."platformMessageId" AS "m_platformMessageId", m."senderId" AS "m_senderId",
-             m."senderName" AS "m_senderName", m."text" AS "m_text", m."attachments" AS "m_attachments", m."createdAt" AS "m_createdAt"
-      FROM "Message" m JOIN "Session" s ON s."id" = m."sessionId"
-      WHERE m."id" = ${id}::uuid AND m."direction" = 'inbound'`;
+    const [row] = await this.db.sql.query<SessionRow & InboundColumns>(INBOUND_WITH_SESSION, [id]);
     if (!row) return null;
     const inbound: StoredInbound = {
       id: row.m_id,
@@ -130,13 +172,7 @@ export class MessageRepository {
 
   /** The conversation the model sees: user and assistant messages in the window, oldest first. */
   async history(sessionId: string, window: HistoryWindow): Promise<HistoryEntry[]> {
-    const rows = await this.db.prisma.$queryRaw<HistoryEntry[]>`
-      SELECT "role"::text AS "role", "text", "senderName", "createdAt" FROM "Message"
-      WHERE "sessionId" = ${sessionId}::uuid AND "role" IN ('user', 'assistant') AND "createdAt" <= ${window.upTo}
-        ${window.after ? Prisma.sql`AND "createdAt" > ${window.after}` : Prisma.empty}
-        ${window.excludeId ? Prisma.sql`AND "id" <> ${window.excludeId}::uuid` : Prisma.empty}
-      ORDER BY "createdAt" DESC
-      LIMIT ${window.limit}`;
+    const rows = await this.db.sql.query<HistoryEntry>(HISTORY, [sessionId, window.upTo, window.after, window.excludeId ?? null, window.limit]);
     return rows.reverse();
   }
 

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from '../database';
 import { DATABASE } from '../database.token';
-import { Prisma } from '../generated/prisma/client';
+import type { Prisma } from '../generated/prisma/client';
+import type { SqlStatement } from '../sql-client';
 
 export type TurnState = 'running' | 'generated' | 'delivered' | 'failed';
 
@@ -35,6 +36,66 @@ export interface GeneratedReply {
 
 type TurnRow = Prisma.TurnGetPayload<object>;
 
+// The statements every message runs, each one round trip of plain SQL (see SqlClient).
+
+const BEGIN_TURN: SqlStatement = {
+  name: 'turn_begin',
+  text: `
+    INSERT INTO "Turn" ("id", "inboundMessageId", "attempts", "updatedAt")
+    VALUES (gen_random_uuid(), $1::uuid, 1, now())
+    ON CONFLICT ("inboundMessageId") DO UPDATE SET "attempts" = "Turn"."attempts" + 1, "updatedAt" = now()
+    RETURNING *`,
+};
+
+// $1 turn, $2 session, $3 text, $4/$5 tokens, $6 metadata, $7 parts (text[]), $8 new status, $9 model.
+const SAVE_GENERATED: SqlStatement = {
+  name: 'turn_save_generated',
+  text: `
+    WITH reply AS (
+      INSERT INTO "Message" ("id", "sessionId", "direction", "role", "platform", "accountId", "text", "inputTokens", "outputTokens", "metadata")
+      SELECT gen_random_uuid(), $2::uuid, 'outbound', 'assistant', m."platform", m."accountId", $3, $4::int, $5::int, $6::jsonb
+      FROM "Turn" t JOIN "Message" m ON m."id" = t."inboundMessageId"
+      WHERE t."id" = $1::uuid
+      RETURNING "id"),
+    stale AS (DELETE FROM "DeliveryPart" WHERE "turnId" = $1::uuid AND "index" >= cardinality($7::text[])),
+    parts AS (
+      INSERT INTO "DeliveryPart" ("id", "turnId", "index", "text", "updatedAt")
+      SELECT gen_random_uuid(), $1::uuid, part.ordinality - 1, part.text, now()
+      FROM unnest($7::text[]) WITH ORDINALITY AS part(text, ordinality)
+      ON CONFLICT ("turnId", "index") DO UPDATE SET "text" = EXCLUDED."text", "updatedAt" = now()
+      RETURNING *),
+    turn AS (
+      UPDATE "Turn" SET "status" = $8::"TurnStatus", "replyMessageId" = (SELECT "id" FROM reply), "model" = $9,
+                        "error" = NULL, "updatedAt" = now()
+      WHERE "id" = $1::uuid
+      RETURNING *)
+    SELECT turn."id", turn."inboundMessageId", turn."status", turn."attempts",
+           parts."id" AS "partId", parts."index" AS "partIndex", parts."text" AS "partText",
+           parts."platformMessageId" AS "partPlatformMessageId", parts."deliveredAt" AS "partDeliveredAt"
+    FROM turn LEFT JOIN parts ON true
+    ORDER BY parts."index"`,
+};
+
+// With $4 true, the turn is complete too.
+const MARK_PART_DELIVERED: SqlStatement = {
+  name: 'turn_mark_part_delivered',
+  text: `
+    WITH part AS (
+      UPDATE "DeliveryPart" SET "platformMessageId" = $2, "deliveredAt" = now(), "updatedAt" = now()
+      WHERE "id" = $1::uuid)
+    UPDATE "Turn" SET "status" = 'delivered', "updatedAt" = now() WHERE "id" = $3::uuid AND $4::boolean`,
+};
+
+const MARK_DELIVERED: SqlStatement = {
+  name: 'turn_mark_delivered',
+  text: `UPDATE "Turn" SET "status" = 'delivered', "updatedAt" = now() WHERE "id" = $1::uuid`,
+};
+
+const MARK_FAILED: SqlStatement = {
+  name: 'turn_mark_failed',
+  text: `UPDATE "Turn" SET "status" = 'failed', "error" = $2, "updatedAt" = now() WHERE "id" = $1::uuid`,
+};
+
 /**
  * The steps of answering one message, each recorded before the next starts, so that after a
  * crash the worker resumes where it was: regenerate (editing the draft already on the platform),
@@ -47,11 +108,7 @@ export class TurnRepository {
   /** The turn of an inbound message, created on the first attempt; counts the attempt. */
   async begin(inboundMessageId: string): Promise<TurnRecord> {
     // One statement for the turn (every message runs this), then its parts.
-    const [turn] = await this.db.prisma.$queryRaw<TurnRow[]>`
-      INSERT INTO "Turn" ("id", "inboundMessageId", "attempts", "updatedAt")
-      VALUES (gen_random_uuid(), ${inboundMessageId}::uuid, 1, now())
-      ON CONFLICT ("inboundMessageId") DO UPDATE SET "attempts" = "Turn"."attempts" + 1, "updatedAt" = now()
-      RETURNING *`;
+    const [turn] = await this.db.sql.query<TurnRow>(BEGIN_TURN, [inboundMessageId]);
     const parts = turn.status === 'running' && turn.attempts === 1 ? [] : await this.db.prisma.deliveryPart.findMany({
       where: { turnId: turn.id },
       orderBy: { index: 'asc' },
@@ -80,31 +137,17 @@ export class TurnRepository {
     reply: GeneratedReply,
     status: 'generated' | 'delivered' = 'generated',
   ): Promise<TurnRecord> {
-    const rows = await this.db.prisma.$queryRaw<SavedTurnRow[]>`
-      WITH reply AS (
-        INSERT INTO "Message" ("id", "sessionId", "direction", "role", "platform", "accountId", "text", "inputTokens", "outputTokens", "metadata")
-        SELECT gen_random_uuid(), ${sessionId}::uuid, 'outbound', 'assistant', m."platform", m."accountId", ${reply.text},
-               ${reply.inputTokens ?? null}::int, ${reply.outputTokens ?? null}::int, ${JSON.stringify({ model: reply.model })}::jsonb
-        FROM "Turn" t JOIN "Message" m ON m."id" = t."inboundMessageId"
-        WHERE t."id" = ${turnId}::uuid
-        RETURNING "id"),
-      stale AS (DELETE FROM "DeliveryPart" WHERE "turnId" = ${turnId}::uuid AND "index" >= ${reply.parts.length}),
-      parts AS (
-        INSERT INTO "DeliveryPart" ("id", "turnId", "index", "text", "updatedAt")
-        SELECT gen_random_uuid(), ${turnId}::uuid, part.ordinality - 1, part.text, now()
-        FROM unnest(${reply.parts}::text[]) WITH ORDINALITY AS part(text, ordinality)
-        ON CONFLICT ("turnId", "index") DO UPDATE SET "text" = EXCLUDED."text", "updatedAt" = now()
-        RETURNING *),
-      turn AS (
-        UPDATE "Turn" SET "status" = ${status}::"TurnStatus", "replyMessageId" = (SELECT "id" FROM reply), "model" = ${reply.model},
-                          "error" = NULL, "updatedAt" = now()
-        WHERE "id" = ${turnId}::uuid
-        RETURNING *)
-      SELECT turn."id", turn."inboundMessageId", turn."status", turn."attempts",
-             parts."id" AS "partId", parts."index" AS "partIndex", parts."text" AS "partText",
-             parts."platformMessageId" AS "partPlatformMessageId", parts."deliveredAt" AS "partDeliveredAt"
-      FROM turn LEFT JOIN parts ON true
-      ORDER BY parts."index"`;
+    const rows = await this.db.sql.query<SavedTurnRow>(SAVE_GENERATED, [
+      turnId,
+      sessionId,
+      reply.text,
+      reply.inputTokens ?? null,
+      reply.outputTokens ?? null,
+      JSON.stringify({ model: reply.model }),
+      reply.parts,
+      status,
+      reply.model,
+    ]);
     const [turn] = rows;
     if (!turn) throw new Error(`turn ${turnId} does not exist`);
     return {
@@ -126,20 +169,15 @@ export class TurnRepository {
 
   /** The platform holds this part's final text; with `turnDelivered`, the whole reply too (one statement). */
   async markPartDelivered(turnId: string, partId: string, platformMessageId: string, turnDelivered: boolean): Promise<void> {
-    await this.db.prisma.$executeRaw`
-      WITH part AS (
-        UPDATE "DeliveryPart" SET "platformMessageId" = ${platformMessageId}, "deliveredAt" = now(), "updatedAt" = now()
-        WHERE "id" = ${partId}::uuid)
-      UPDATE "Turn" SET "status" = 'delivered', "updatedAt" = now() WHERE "id" = ${turnId}::uuid AND ${turnDelivered}::boolean`;
+    await this.db.sql.query(MARK_PART_DELIVERED, [partId, platformMessageId, turnId, turnDelivered]);
   }
 
   async markDelivered(turnId: string): Promise<void> {
-    await this.db.prisma.$executeRaw`UPDATE "Turn" SET "status" = 'delivered', "updatedAt" = now() WHERE "id" = ${turnId}::uuid`;
+    await this.db.sql.query(MARK_DELIVERED, [turnId]);
   }
 
   async markFailed(turnId: string, error: string): Promise<void> {
-    await this.db.prisma.$executeRaw`
-      UPDATE "Turn" SET "status" = 'failed', "error" = ${error.slice(0, 2000)}, "updatedAt" = now() WHERE "id" = ${turnId}::uuid`;
+    await this.db.sql.query(MARK_FAILED, [turnId, error.slice(0, 2000)]);
   }
 }
 
