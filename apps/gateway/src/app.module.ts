@@ -30,7 +30,7 @@ export class AppModule {
         PersistenceModule,
         QueueModule.forRoot(config),
         SecurityModule,
-        SessionsModule,
+        SessionsModule.forRoot(config),
         ProvidersModule,
         ChannelsModule.forRoot(config),
         AgentModule,

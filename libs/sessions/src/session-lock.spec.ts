@@ -1,12 +1,35 @@
-import { describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { redisOptionsFromUrl } from '@switchboard/queue/bullmq/redis-options';
+import { RedisSessionLock } from './redis-session-lock';
 import { buildSessionKey } from './session-key';
-import { SessionLock } from './session-lock';
+import { InProcessSessionLock } from './session-lock';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('SessionLock', () => {
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+// Each Redis lock stands for one process; they share the Redis server, as replicas do.
+const redisClients: Redis[] = [];
+function redisLock(options: ConstructorParameters<typeof RedisSessionLock>[1] = {}): RedisSessionLock {
+  const redis = new Redis(redisOptionsFromUrl(REDIS_URL));
+  redisClients.push(redis);
+  return new RedisSessionLock(redis, options);
+}
+afterAll(async () => {
+  await Promise.all(redisClients.map((redis) => redis.quit()));
+});
+
+const uniqueKey = (name: string) => `test:${name}:${randomUUID()}`;
+
+describe.each([
+  ['in-process', () => new InProcessSessionLock()],
+  ['Redis', () => redisLock()],
+] as const)('SessionLock (%s)', (_kind, createLock) => {
   it('runs one turn per session at a time, in arrival order, and sessions in parallel', async () => {
-    const lock = new SessionLock();
+    const lock = createLock();
+    const [a, b] = [uniqueKey('a'), uniqueKey('b')];
     const events: string[] = [];
     const turn = (key: string, name: string, ms: number) =>
       lock.run(key, async () => {
@@ -14,16 +37,67 @@ describe('SessionLock', () => {
         await sleep(ms);
         events.push(`end ${name}`);
       });
-    await Promise.all([turn('a', 'a1', 60), turn('a', 'a2', 10), turn('b', 'b1', 20)]);
+    await Promise.all([turn(a, 'a1', 60), turn(a, 'a2', 10), turn(b, 'b1', 20)]);
     expect(events.indexOf('end a1')).toBeLessThan(events.indexOf('start a2'));
     expect(events.indexOf('start b1')).toBeLessThan(events.indexOf('end a1'));
-    expect(lock.busyCount).toBe(0);
   });
 
   it('releases the session when a turn fails', async () => {
-    const lock = new SessionLock();
-    await expect(lock.run('a', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    expect(await lock.run('a', async () => 'next')).toBe('next');
+    const lock = createLock();
+    const key = uniqueKey('fail');
+    await expect(lock.run(key, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await lock.run(key, async () => 'next')).toBe('next');
+  });
+});
+
+describe('InProcessSessionLock', () => {
+  it('forgets sessions with nothing running', async () => {
+    const lock = new InProcessSessionLock();
+    await Promise.all([lock.run('a', async () => sleep(5)), lock.run('b', async () => sleep(5))]);
+    expect(lock.busyCount).toBe(0);
+  });
+});
+
+describe('RedisSessionLock', () => {
+  it('serialises the runs of one session across processes', async () => {
+    const [first, second] = [redisLock(), redisLock()];
+    const key = uniqueKey('shared');
+    let running = 0;
+    let overlapped = false;
+    const turn = (lock: RedisSessionLock) =>
+      lock.run(key, async () => {
+        running++;
+        overlapped ||= running > 1;
+        await sleep(30);
+        running--;
+      });
+    await Promise.all([turn(first), turn(second), turn(first), turn(second)]);
+    expect(overlapped).toBe(false);
+  });
+
+  it('keeps the lock past its TTL while the holder works, by renewing it', async () => {
+    const [holder, other] = [redisLock({ ttlMs: 150 }), redisLock({ ttlMs: 150 })];
+    const key = uniqueKey('renew');
+    const events: string[] = [];
+    const long = holder.run(key, async () => {
+      await sleep(500);
+      events.push('holder done');
+    });
+    await sleep(20);
+    await other.run(key, async () => void events.push('other ran'));
+    await long;
+    expect(events).toEqual(['holder done', 'other ran']);
+  });
+
+  it('lets another process in once a holder that died stops renewing', async () => {
+    const key = uniqueKey('crash');
+    // A process that took the lock and died: the key stays until its TTL ends.
+    const dead = new Redis(redisOptionsFromUrl(REDIS_URL));
+    redisClients.push(dead);
+    await dead.set(`switchboard:session-lock:${key}`, 'dead-holder', 'PX', 200, 'NX');
+    const started = Date.now();
+    await redisLock().run(key, async () => undefined);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
   });
 });
 

@@ -1,11 +1,17 @@
 import { Injectable } from '@nestjs/common';
 
 /**
- * One agent run per session at a time in this process: runs for the same key wait in arrival
- * order; different keys run in parallel.
+ * One agent run per session at a time: runs for the same key wait in arrival order (within a
+ * process); different keys run in parallel. In-process with the embedded queue (one process owns
+ * the data), across processes through Redis with BullMQ (see RedisSessionLock).
  */
+export abstract class SessionLock {
+  abstract run<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** The lock of a single gateway process. */
 @Injectable()
-export class SessionLock {
+export class InProcessSessionLock extends SessionLock {
   private readonly tails = new Map<string, Promise<void>>();
 
   async run<T>(key: string, work: () => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@ import { SwitchboardMetrics } from '@switchboard/observability';
 import { MessageRepository, SessionRepository, TurnRepository } from '@switchboard/persistence';
 import { TestDatabase, openTestDatabase } from '@switchboard/persistence/security/testing-databases';
 import { LlmRouter } from '@switchboard/providers';
-import { SessionLock, SessionService } from '@switchboard/sessions';
+import { InProcessSessionLock, SessionService } from '@switchboard/sessions';
 import { DirectChatEvent, DirectChatService } from './direct-chat.service';
 
 describe('DirectChatService', () => {
@@ -21,7 +21,7 @@ describe('DirectChatService', () => {
       new SessionService(sessions, messages, config),
       messages,
       new TurnRepository(database.db),
-      new SessionLock(),
+      new InProcessSessionLock(),
       new LlmRouter(config, new SwitchboardMetrics()),
       config,
     );

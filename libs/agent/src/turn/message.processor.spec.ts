@@ -3,7 +3,7 @@ import { ChannelRegistry } from '@switchboard/core';
 import { MessageRepository, TurnRepository } from '@switchboard/persistence';
 import { TestDatabase, openTestDatabase } from '@switchboard/persistence/security/testing-databases';
 import type { QueueDriver } from '@switchboard/queue';
-import { SessionLock } from '@switchboard/sessions';
+import { InProcessSessionLock } from '@switchboard/sessions';
 import { inboundDm } from '@switchboard/testing';
 import { MessageProcessor } from './message.processor';
 import type { TurnRunner } from './turn-runner';
@@ -27,7 +27,7 @@ describe('MessageProcessor', () => {
     await turns.begin(stored.id); // the turn was running when the process died
     const runs: string[] = [];
     const runner = { run: async (inbound: { id: string }) => void runs.push(inbound.id) } as unknown as TurnRunner;
-    const processor = new MessageProcessor({} as QueueDriver, messages, turns, new ChannelRegistry([]), new SessionLock(), runner);
+    const processor = new MessageProcessor({} as QueueDriver, messages, turns, new ChannelRegistry([]), new InProcessSessionLock(), runner);
 
     await processor.handle({ id: stored.id, name: 'message.process', payload: { messageId: stored.id }, attempt: 1, maxAttempts: 5 });
 
