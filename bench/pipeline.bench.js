@@ -5,6 +5,7 @@
 //     --modes embedded,postgres   stores: embedded PGlite + in-process queue, PostgreSQL + BullMQ
 //     --llm echo,openai           LLM_PROVIDER=echo (no network) or the fake OpenAI-compatible server
 //     --queue 8,32                QUEUE_CONCURRENCY values
+//     --workers 0                 QUEUE_WORKER_PROCESSES values (postgres mode; 0: turns run in the gateway)
 //     --loads fixed,saturation    fixed: open loop at --rate msgs/s; saturation: --inflight messages
 //                                 in flight end to end; ingest: --inflight webhook calls in flight
 //     --rate 500 --seconds 10 --inflight 128 --drain 30 --warmup 300 --runs 1
@@ -21,7 +22,7 @@ const path = require('node:path');
 const { Queue } = require('bullmq');
 const { Redis } = require('ioredis');
 const { intFlag } = require('./lib/args');
-const { cpuMsOf, cpuSnapshot } = require('./lib/cpu');
+const { cpuSnapshot, processTree, treeCpuMsOf } = require('./lib/cpu');
 const { monotonicUs, summarizeProfile } = require('./lib/cpu-profile');
 const { startFakeBotApi } = require('./lib/fake-bot-api');
 const { startFakeOpenAi } = require('./lib/fake-openai');
@@ -58,6 +59,7 @@ async function main() {
     modes: listFlag(argv, '--modes', ['embedded', 'postgres'], Object.keys(STORES)),
     llms: listFlag(argv, '--llm', ['echo', 'openai'], ['echo', 'openai']),
     queues: intListFlag(argv, '--queue', [8, 32]),
+    workers: listFlag(argv, '--workers', ['0']).map(Number),
     loads: listFlag(argv, '--loads', ['fixed', 'saturation'], ['fixed', 'saturation', 'ingest']),
     rate: intFlag(argv, '--rate', 500),
     seconds: intFlag(argv, '--seconds', 10),
@@ -80,14 +82,19 @@ async function main() {
     for (const mode of options.modes) {
       for (const llmKind of options.llms) {
         for (const queueConcurrency of options.queues) {
-          for (const load of options.loads) {
-            for (let run = 1; run <= options.runs; run++) {
-              const spec = { mode, llm: llmKind, queueConcurrency, load, run };
-              process.stderr.write(`${mode} / ${llmKind} / QUEUE_CONCURRENCY=${queueConcurrency} / ${load}: run ${run}/${options.runs}\n`);
-              const result = await runCase(spec, options, { botApi, llm, redisUrl }).catch((error) => ({ ...spec, error: error.message }));
-              if (result.error) process.stderr.write(`  failed: ${result.error}\n`);
-              else process.stderr.write(`  ${describe(result)}\n`);
-              results.push(result);
+          // Worker processes need BullMQ: the embedded mode runs turns in the gateway only.
+          for (const workers of mode === 'postgres' ? options.workers : [0]) {
+            for (const load of options.loads) {
+              for (let run = 1; run <= options.runs; run++) {
+                const spec = { mode, llm: llmKind, queueConcurrency, workers, load, run };
+                process.stderr.write(
+                  `${mode} / ${llmKind} / QUEUE_CONCURRENCY=${queueConcurrency} / QUEUE_WORKER_PROCESSES=${workers} / ${load}: run ${run}/${options.runs}\n`,
+                );
+                const result = await runCase(spec, options, { botApi, llm, redisUrl }).catch((error) => ({ ...spec, error: error.message }));
+                if (result.error) process.stderr.write(`  failed: ${result.error}\n`);
+                else process.stderr.write(`  ${describe(result)}\n`);
+                results.push(result);
+              }
             }
           }
         }
@@ -126,6 +133,7 @@ async function runCase(spec, options, { botApi, llm, redisUrl }) {
       RATE_LIMIT_PER_MINUTE: '0',
       RATE_LIMIT_PER_HOUR: '0',
       QUEUE_CONCURRENCY: String(spec.queueConcurrency),
+      QUEUE_WORKER_PROCESSES: String(spec.workers),
       ...(spec.llm === 'echo'
         ? { LLM_PROVIDER: 'echo' }
         : { LLM_PROVIDER: 'openai-compatible', LLM_MODEL: llm.model, OPENAI_BASE_URL: llm.baseUrl, OPENAI_API_KEY: 'sk-bench' }),
@@ -140,7 +148,7 @@ async function runCase(spec, options, { botApi, llm, redisUrl }) {
     const capacity = spec.load === 'fixed' ? options.rate * options.seconds : MAX_MESSAGES_PER_RUN;
     const run = newTracker(capacity);
     const cpu = {
-      gateway: cpuMsOf(gateway.pid),
+      gateway: treeCpuMsOf(gateway.pid),
       bench: process.cpuUsage(),
       postgres: cpuSnapshot(['postgres']),
       redis: cpuSnapshot(['redis-server']),
@@ -161,12 +169,15 @@ async function runCase(spec, options, { botApi, llm, redisUrl }) {
     const wallMs = run.lastEventAt() - run.firstSentAt;
     const benchCpu = process.cpuUsage(cpu.bench);
     const resources = {
-      gatewayCpuMs: cpuMsOf(gateway.pid) - cpu.gateway,
+      gatewayCpuMs: treeCpuMsOf(gateway.pid) - cpu.gateway,
       postgresCpuMs: cpu.postgres.elapsedMs(),
       redisCpuMs: cpu.redis.elapsedMs(),
       benchCpuMs: (benchCpu.user + benchCpu.system) / 1000,
     };
-    const memory = memoryOf(gateway.pid);
+    // The gateway with its worker processes.
+    const memory = processTree(gateway.pid)
+      .map((pid) => memoryOf(pid))
+      .reduce((sum, one) => ({ rssMb: sum.rssMb + one.rssMb, peakRssMb: sum.peakRssMb + one.peakRssMb }));
     const calls = botApi.counts();
     const output = run.errors || run.unreplied() ? gateway.output().slice(-3_000) : undefined;
     const exit = await gateway.stop();
@@ -481,7 +492,7 @@ function verdicts(r) {
 
 function report(results, options) {
   const ok = results.filter((r) => !r.error);
-  const label = (r) => `${r.mode}/${r.llm}/q${r.queueConcurrency}`;
+  const label = (r) => `${r.mode}/${r.llm}/q${r.queueConcurrency}${r.workers ? `/w${r.workers}` : ''}`;
   const load = (r) => (r.load === 'fixed' ? `fixed ${r.offeredPerS}/s` : `${r.load} ${r.inflight}`);
   process.stdout.write(
     `\nMessage pipeline, ${options.seconds} s per load, drain ≤ ${options.drainS} s, ${options.warmup} warm-up messages per gateway\n` +
@@ -609,6 +620,11 @@ async function postgresStore(redisUrl) {
   return { env, cleanup };
 }
 
+/** A key the gateway writes: its queues, and session locks (they expire by themselves). */
+function isGatewayKey(key) {
+  return key.startsWith(`${BULLMQ_PREFIX}:session-lock:`) || JOB_NAMES.some((name) => key.startsWith(`${BULLMQ_PREFIX}:${name}:`));
+}
+
 /**
  * Removes the gateway's BullMQ queues from the benchmark's Redis database. That database must
  * hold nothing else: the runs would otherwise share queues with someone else's gateway.
@@ -622,7 +638,7 @@ async function clearBullMq(redisUrl, { refuseForeignKeys }) {
       let cursor = '0';
       do {
         const [nextCursor, keys] = await redis.scan(cursor, 'COUNT', 1000);
-        foreign.push(...keys.filter((key) => !JOB_NAMES.some((name) => key.startsWith(`${BULLMQ_PREFIX}:${name}:`))));
+        foreign.push(...keys.filter((key) => !isGatewayKey(key)));
         cursor = nextCursor;
       } while (cursor !== '0' && foreign.length === 0);
       if (foreign.length) {

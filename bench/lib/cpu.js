@@ -31,6 +31,21 @@ function cpuMsOf(pid) {
   return ((utime + stime) * 1000) / clockTicks();
 }
 
+/** A process and its children (the gateway and its worker processes). */
+function processTree(pid) {
+  try {
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return [pid, ...(children ? children.split(' ').map(Number) : [])];
+  } catch {
+    return [pid];
+  }
+}
+
+/** User + system CPU time of a process and its children, in ms. */
+function treeCpuMsOf(pid) {
+  return processTree(pid).reduce((sum, one) => sum + cpuMsOf(one), 0);
+}
+
 /** Pids whose command name (/proc/<pid>/comm) starts with one of `names`. */
 function pidsNamed(names) {
   const pids = [];
@@ -62,4 +77,4 @@ function cpuSnapshot(names) {
   };
 }
 
-module.exports = { cpuMsOf, cpuSnapshot };
+module.exports = { cpuMsOf, cpuSnapshot, processTree, treeCpuMsOf };

@@ -16,11 +16,14 @@ import { LocalAdminModule } from './local-admin/local-admin.module';
 import { QueueMetricsBridge } from './metrics/queue-metrics.bridge';
 import { version } from './version';
 import { WebChatController } from './webchat/webchat.controller';
+import { WorkerProcessesModule, WorkerProcessesProbe } from './worker/worker-processes';
 
 /** The gateway process: every module, wired once from the validated configuration. */
 @Module({})
 export class AppModule {
-  static forRoot(config: SwitchboardConfig): DynamicModule {
+  /** `configFile`: the --config the gateway was started with (its worker processes get it too). */
+  static forRoot(config: SwitchboardConfig, configFile?: string): DynamicModule {
+    const workerProcesses = config.queue.workerProcesses > 0;
     return {
       module: AppModule,
       imports: [
@@ -33,11 +36,12 @@ export class AppModule {
         SessionsModule.forRoot(config),
         ProvidersModule,
         ChannelsModule.forRoot(config),
-        AgentModule,
+        AgentModule.forRoot({ processJobs: !workerProcesses }),
         OpenAiApiModule,
         ControlPlaneModule.forRoot({ serverVersion: version }),
         LocalAdminModule,
-        HealthModule.forRoot([DatabaseProbe, QueueProbe, ChannelProbes]),
+        ...(workerProcesses ? [WorkerProcessesModule.forRoot(configFile)] : []),
+        HealthModule.forRoot([DatabaseProbe, QueueProbe, ChannelProbes, ...(workerProcesses ? [WorkerProcessesProbe] : [])]),
       ],
       controllers: [WebChatController],
       providers: [QueueMetricsBridge, { provide: APP_FILTER, useClass: DomainErrorFilter }],

@@ -18,9 +18,14 @@ export interface RunningGateway {
 
 /**
  * Builds the application from a validated configuration on the already listening server, then
- * hands the server's requests to it.
+ * hands the server's requests to it. `configFile` is the --config it was started with, if any.
  */
-export async function startGateway(config: SwitchboardConfig, listener: EarlyListener, url: string): Promise<RunningGateway> {
+export async function startGateway(
+  config: SwitchboardConfig,
+  listener: EarlyListener,
+  url: string,
+  configFile?: string,
+): Promise<RunningGateway> {
   let appHandler: RequestListener | undefined;
   const adapter = new FastifyAdapter({
     trustProxy: false,
@@ -32,7 +37,7 @@ export async function startGateway(config: SwitchboardConfig, listener: EarlyLis
       return listener.server;
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, configFile), adapter, {
     bufferLogs: true,
     // Webhook signatures are computed over the body exactly as sent.
     rawBody: true,

@@ -11,8 +11,15 @@ import { WebhookController } from './webhooks/webhook.controller';
 @Global()
 @Module({})
 export class ChannelsModule {
-  static async forRoot(config: SwitchboardConfig): Promise<DynamicModule> {
+  /**
+   * `receive: false` (a worker process): adapters for sending replies only; the gateway process
+   * receives (webhooks, polling) and runs the inbound pipeline.
+   */
+  static async forRoot(config: SwitchboardConfig, options: { receive: boolean } = { receive: true }): Promise<DynamicModule> {
     const adapters = await createChannelAdapters(config);
+    if (!options.receive) {
+      return { module: ChannelsModule, providers: [{ provide: CHANNEL_ADAPTERS, useValue: adapters }, ChannelRegistry], exports: [ChannelRegistry] };
+    }
     return {
       module: ChannelsModule,
       controllers: [WebhookController],

@@ -18,6 +18,10 @@ const port = z.coerce
   .min(0, 'expected a port between 0 and 65535')
   .max(65535, 'expected a port between 0 and 65535');
 
+const wholeNumber = (min: number, max: number) => {
+  const expected = `expected a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: expected }).int(expected).min(min, expected).max(max, expected);
+};
 const positiveInt = (what: string) =>
   z.coerce.number({ error: `expected ${what}` }).int(`expected ${what}`).positive(`expected ${what}`);
 
@@ -146,6 +150,11 @@ export const configSchema = z
         backoffMs: key(positiveInt('a number of milliseconds').default(1_000), {
           env: 'QUEUE_BACKOFF_MS',
           description: 'First retry delay; doubles on each attempt, with jitter.',
+        }),
+        workerProcesses: key(wholeNumber(0, 64).default(0), {
+          env: 'QUEUE_WORKER_PROCESSES',
+          description:
+            'Worker processes the gateway starts to answer queued messages (BullMQ only), so acks and turns use separate cores. 0: the gateway answers them itself. `switchboard worker` runs one on any machine.',
         }),
       })
       .strict()
@@ -336,6 +345,9 @@ export const configSchema = z
   .superRefine((config, ctx) => {
     if (config.telegram.botToken && config.telegram.mode === 'webhook' && !config.telegram.webhookSecret) {
       ctx.addIssue({ code: 'custom', path: ['telegram', 'webhookSecret'], message: 'required when TELEGRAM_MODE is webhook' });
+    }
+    if (config.queue.workerProcesses > 0 && !config.redis.url) {
+      ctx.addIssue({ code: 'custom', path: ['queue', 'workerProcesses'], message: 'needs REDIS_URL: worker processes share the BullMQ queues' });
     }
     if (config.llm.provider && config.llm.provider !== 'echo' && !config.llm.model) {
       ctx.addIssue({ code: 'custom', path: ['llm', 'model'], message: `required when LLM_PROVIDER is ${config.llm.provider}` });

@@ -11,6 +11,7 @@ import { doctorCommand } from './doctor.command';
 import { gatewayInstallCommand } from './gateway-install.command';
 import { gatewayRunCommand } from './gateway-run.command';
 import { gatewayStatusCommand } from './gateway-status.command';
+import { workerCommand } from './worker.command';
 
 export function buildProgram(): Command {
   const program = new Command('switchboard')
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   gateway.addCommand(gatewayStatusCommand(global));
   gateway.addCommand(gatewayInstallCommand(global));
   program.addCommand(gateway);
+  program.addCommand(workerCommand(global));
   program.addCommand(allowlistCommand(global));
   program.addCommand(pairingCommand(global));
   program.addCommand(apiKeysCommand(global));

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { EarlyListener } from '../early-listener';
 import { tuneV8ForGateway } from '../v8-tuning';
 import { GlobalOptions, loadCliConfig } from './cli-config';
+import { stopOnSignals } from './stop-on-signals';
 
 interface RunOptions {
   port?: number;
@@ -23,7 +24,7 @@ export function gatewayRunCommand(global: () => GlobalOptions): Command {
       const listener = new EarlyListener();
       const url = await listener.listen(config.gateway.port, config.gateway.host);
       const { startGateway } = await import('../gateway.js');
-      const gateway = await startGateway(config, listener, url).catch(async (error: unknown) => {
+      const gateway = await startGateway(config, listener, url, global().config).catch(async (error: unknown) => {
         await listener.close();
         throw error;
       });
@@ -31,28 +32,6 @@ export function gatewayRunCommand(global: () => GlobalOptions): Command {
       process.stdout.write(`Switchboard gateway listening on ${gateway.url}\n`);
       stopOnSignals(gateway.stop);
     });
-}
-
-/** SIGTERM/SIGINT: stop taking input, drain, exit 0. A second signal exits at once. */
-function stopOnSignals(stop: () => Promise<void>): void {
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      process.stderr.write(`${signal} again: exiting without waiting\n`);
-      process.exit(130);
-    }
-    stopping = true;
-    process.stderr.write(`${signal}: shutting down (draining in-flight jobs)\n`);
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
 }
 
 export function parsePort(value: string): number {

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AgentModule } from '@switchboard/agent';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ChatCompletionsController } from './chat-completions/chat-completions.controller';
@@ -14,7 +13,7 @@ import { ApiKeyRateLimiter } from './rate-limit/api-key-rate-limiter';
  * API keys. Needs the configuration, repositories, LlmRouter and metrics (global modules).
  */
 @Module({
-  imports: [ApiKeysModule, AgentModule],
+  imports: [ApiKeysModule],
   controllers: [ChatCompletionsController, ModelsController],
   providers: [ApiKeyGuard, ApiKeyRateLimitGuard, ApiKeyRateLimiter, ModelCatalog, CreateChatCompletionUseCase],
 })

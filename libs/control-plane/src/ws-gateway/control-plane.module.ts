@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AgentModule } from '@switchboard/agent';
 import { AgentMethods } from '../gateway-methods/agent/agent.methods';
 import { ChannelsMethods } from '../gateway-methods/channels/channels.methods';
 import { ChatRunRegistry } from '../gateway-methods/chat/chat-run.registry';
@@ -26,7 +25,6 @@ const methodGroups = [SessionsMethods, ChatMethods, AgentMethods, SendMethods, M
  * health).
  */
 @Module({
-  imports: [AgentModule],
   providers: [
     ConfigGatewayCredentials,
     DatabaseDeviceStore,

@@ -1,0 +1,17 @@
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import type { SwitchboardConfig } from '@switchboard/config';
+import { WorkerModule } from './worker.module';
+
+export interface RunningWorker {
+  /** Stops taking jobs, lets the running ones finish (up to the shutdown timeout) and closes. */
+  stop(): Promise<void>;
+}
+
+/** Starts a worker process's application: it consumes the queues from here on. */
+export async function startWorker(config: SwitchboardConfig): Promise<RunningWorker> {
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  return { stop: () => app.close() };
+}
