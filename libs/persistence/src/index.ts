@@ -19,4 +19,4 @@ export type { ApprovalGuard, NewPairingRequest, PairingRequest, PairingStatus } 
 export { SessionRepository } from './sessions/session.repository';
 export type { SessionIdentity, SessionPage, SessionRecord } from './sessions/session.repository';
 export { TurnRepository } from './turns/turn.repository';
-export type { DeliveryPartRecord, GeneratedReply, TurnRecord, TurnState } from './turns/turn.repository';
+export type { DeliveryPartRecord, GeneratedReply, TurnRecord, TurnStart, TurnState } from './turns/turn.repository';

@@ -4,7 +4,7 @@
  */
 export interface JobMap {
   /** An accepted inbound message (its row is the durable record) waiting for its agent turn. */
-  'message.process': { messageId: string };
+  'message.process': { messageId: string; sessionKey: string };
   /** A short message from the gateway itself to a chat (pairing approved, ...). */
   'channel.notify': { platform: string; accountId: string; chatId: string; threadId?: string; text: string };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '@switchboard/config';
 import { inboundDm } from '@switchboard/testing';
-import { MessageRepository, SessionRepository } from '@switchboard/persistence';
+import { MessageRepository, SessionRepository, TurnRepository } from '@switchboard/persistence';
 import { Database, openDatabase } from '@switchboard/persistence/database';
 import { SessionService } from './session.service';
 
@@ -50,7 +50,7 @@ describe('SessionService.acceptInbound', () => {
 
     const later = await service.acceptInbound(message('200', 'and then'), new Date(2026, 10, 22, 9, 0));
     expect(later.session.resetAt).toEqual(resetAt);
-    const history = await service.historyBefore(later.message!, later.session);
+    const { history } = (await new TurnRepository(db).start(later.message!.id, 10))!;
     expect(history.map((entry) => entry.text)).toEqual(['good morning']);
     expect(before.message).not.toBeNull();
   });

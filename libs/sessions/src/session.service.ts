@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConfig, SwitchboardConfig, channelAccessConfig } from '@switchboard/config';
 import type { InboundMessage } from '@switchboard/core';
-import { HistoryEntry, MessageRepository, SessionRecord, SessionRepository, StoredInbound } from '@switchboard/persistence';
+import { MessageRepository, SessionRecord, SessionRepository, StoredInbound } from '@switchboard/persistence';
 import { ResetPolicy, isDueForReset } from './reset-policy';
 import { buildSessionKey } from './session-key';
 
@@ -43,16 +43,6 @@ export class SessionService {
   /** The key of the session a message belongs to. */
   keyFor(message: InboundMessage): string {
     return buildSessionKey(this.config.agent.id, message);
-  }
-
-  /** The conversation before `inbound` (not including it), since the last reset, oldest first. */
-  async historyBefore(inbound: StoredInbound, session: Pick<SessionRecord, 'resetAt'>): Promise<HistoryEntry[]> {
-    return this.messages.history(inbound.sessionId, {
-      after: session.resetAt,
-      upTo: inbound.createdAt,
-      excludeId: inbound.id,
-      limit: this.config.agent.historyMessages,
-    });
   }
 
   /** `/new` and `/reset`: the next message starts a fresh conversation. */

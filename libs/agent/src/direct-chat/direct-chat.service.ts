@@ -69,9 +69,8 @@ export class DirectChatService {
         const accepted = await this.sessions.acceptInbound(message);
         const session = accepted.session;
         const inbound = accepted.message!; // its platform message id is new, so never a duplicate
-        const turn = await this.turns.begin(inbound.id);
+        const { turn, history } = (await this.turns.start(inbound.id, this.config.agent.historyMessages))!;
         try {
-          const history = await this.sessions.historyBefore(inbound, session);
           const prompt = buildPrompt(this.config.agent.systemPrompt, session, history, inbound);
           let text = '';
           let model: string | null = null;

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ChannelRegistry } from '@switchboard/core';
 import { MessageRepository, TurnRepository } from '@switchboard/persistence';
 import { JobContext, JobMap, QUEUE_DRIVER, QueueDriver } from '@switchboard/queue';
 import { SessionLock } from '@switchboard/sessions';
@@ -9,8 +8,8 @@ const RECOVERY_BATCH = 500;
 const RETRY_MS = 10_000;
 
 /**
- * Consumes `message.process` jobs: loads the stored message, takes the session's lock (one run
- * per session at a time) and runs the turn. At start it re-queues accepted messages whose turn
+ * Consumes `message.process` jobs: takes the session's lock (one run per session at a time) and
+ * runs the turn. At start it re-queues accepted messages whose turn
  * has not finished — the message row, not the queue, is the record of what was accepted.
  */
 @Injectable()
@@ -21,7 +20,6 @@ export class MessageProcessor implements OnApplicationBootstrap {
     @Inject(QUEUE_DRIVER) private readonly queue: QueueDriver,
     private readonly messages: MessageRepository,
     private readonly turns: TurnRepository,
-    private readonly channels: ChannelRegistry,
     private readonly lock: SessionLock,
     private readonly runner: TurnRunner,
   ) {}
@@ -33,41 +31,27 @@ export class MessageProcessor implements OnApplicationBootstrap {
   }
 
   async handle(job: JobContext<JobMap['message.process']>): Promise<void> {
-    const found = await this.messages.findInboundWithSession(job.payload.messageId);
-    if (!found) return; // deleted with its session
-    const { inbound, session } = found;
-    if (!this.channels.find(inbound.platform)) return this.abandon(inbound.id, inbound.platform);
+    const { messageId, sessionKey } = job.payload;
     const last = job.attempt >= job.maxAttempts;
     try {
-      await this.lock.run(session.key, () => this.runner.run(inbound, session, { last }));
+      await this.lock.run(sessionKey, () => this.runner.run(messageId, { last }));
     } catch (error) {
       if (last) {
-        const turn = await this.turns.begin(inbound.id);
+        const turn = await this.turns.begin(messageId);
         await this.turns.markFailed(turn.id, error instanceof Error ? error.message : String(error));
       }
       throw error;
     }
   }
 
-  /**
-   * A message no channel can answer: a web chat or API turn cut short by a restart (its caller's
-   * connection is gone), or a platform no longer configured. Its turn is marked failed, not retried.
-   */
-  private async abandon(messageId: string, platform: string): Promise<void> {
-    const turn = await this.turns.begin(messageId);
-    if (turn.status === 'delivered' || turn.status === 'failed') return;
-    await this.turns.markFailed(turn.id, `no channel delivers to ${platform}: the caller is gone or the platform is not configured`);
-    this.logger.warn(`turn ${turn.id} of a ${platform} message marked failed: nothing can deliver its reply`);
-  }
-
   /** Tries until it succeeds (the queue may be unreachable at boot), every 10 s. */
   private async requeueUnfinished(): Promise<void> {
     for (;;) {
       try {
-        const ids = await this.messages.findUnfinishedInboundIds(RECOVERY_BATCH);
+        const unfinished = await this.messages.findUnfinishedInbound(RECOVERY_BATCH);
         // The job id is the message id: a message whose job is still queued is not queued twice.
-        for (const id of ids) await this.queue.add('message.process', { messageId: id }, { jobId: id });
-        if (ids.length) this.logger.log(`re-queued ${ids.length} unfinished message(s)`);
+        for (const { id, sessionKey } of unfinished) await this.queue.add('message.process', { messageId: id, sessionKey }, { jobId: id });
+        if (unfinished.length) this.logger.log(`re-queued ${unfinished.length} unfinished message(s)`);
         return;
       } catch (error) {
         this.logger.warn(`re-queueing unfinished messages failed, retrying in 10 s: ${error instanceof Error ? error.message : error}`);

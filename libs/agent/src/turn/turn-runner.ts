@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectConfig, SwitchboardConfig } from '@switchboard/config';
 import { ChannelAdapter, ChannelRegistry, ChatTarget, isDomainError } from '@switchboard/core';
 import { SwitchboardMetrics } from '@switchboard/observability';
-import { GeneratedReply, SessionRecord, StoredInbound, TurnRecord, TurnRepository } from '@switchboard/persistence';
+import { GeneratedReply, HistoryEntry, SessionRecord, StoredInbound, TurnRecord, TurnRepository } from '@switchboard/persistence';
 import { LlmRouter } from '@switchboard/providers';
 import { CommandPermissions } from '@switchboard/security';
 import { SessionService } from '@switchboard/sessions';
@@ -36,10 +36,15 @@ export class TurnRunner {
     @InjectConfig() private readonly config: SwitchboardConfig,
   ) {}
 
-  async run(inbound: StoredInbound, session: SessionRecord, attempt: TurnAttempt): Promise<void> {
-    let turn = await this.turns.begin(inbound.id);
+  /** Runs (or resumes) the turn of a stored message; the caller holds the session's lock. */
+  async run(messageId: string, attempt: TurnAttempt): Promise<void> {
+    const start = await this.turns.start(messageId, this.config.agent.historyMessages);
+    if (!start) return; // deleted with its session
+    const { inbound, session, history } = start;
+    let turn = start.turn;
     if (turn.status === 'delivered' || turn.status === 'failed') return;
-    const channel = this.channels.get(inbound.platform);
+    const channel = this.channels.find(inbound.platform);
+    if (!channel) return this.abandon(turn, inbound.platform);
     const target: ChatTarget = {
       platform: inbound.platform,
       accountId: inbound.accountId,
@@ -47,15 +52,25 @@ export class TurnRunner {
       threadId: session.threadId ?? undefined,
     };
     if (turn.status === 'running') {
-      const reply = await this.generate(inbound, session, turn, channel, target, attempt);
+      const reply = await this.generate(inbound, session, history, turn, channel, target, attempt);
       turn = await this.turns.saveGenerated(turn.id, session.id, reply);
     }
     await this.deliver(turn, channel, target, inbound);
   }
 
+  /**
+   * A message no channel can answer: a web chat or API turn cut short by a restart (its caller's
+   * connection is gone), or a platform no longer configured. Its turn is marked failed, not retried.
+   */
+  private async abandon(turn: TurnRecord, platform: string): Promise<void> {
+    await this.turns.markFailed(turn.id, `no channel delivers to ${platform}: the caller is gone or the platform is not configured`);
+    this.logger.warn(`turn ${turn.id} of a ${platform} message marked failed: nothing can deliver its reply`);
+  }
+
   private async generate(
     inbound: StoredInbound,
     session: SessionRecord,
+    history: HistoryEntry[],
     turn: TurnRecord,
     channel: ChannelAdapter,
     target: ChatTarget,
@@ -84,7 +99,6 @@ export class TurnRunner {
     let model: string | null = null;
     let usage: { inputTokens?: number; outputTokens?: number } = {};
     try {
-      const history = await this.sessions.historyBefore(inbound, session);
       const messages = buildPrompt(this.config.agent.systemPrompt, session, history, inbound);
       for await (const event of this.router.stream({ messages, maxOutputTokens: this.config.agent.maxOutputTokens })) {
         if (event.type === 'text') {

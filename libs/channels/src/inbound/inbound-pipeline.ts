@@ -53,10 +53,10 @@ export class InboundPipeline {
     if (decision.kind === 'pairing') return { outcome: 'denied', reason: decision.reason };
     if (decision.kind === 'rate_limited') return { outcome: 'rate_limited', reason: decision.reason };
 
-    const { message: stored } = await this.sessions.acceptInbound(message);
+    const { session, message: stored } = await this.sessions.acceptInbound(message);
     if (!stored) return { outcome: 'duplicate' }; // a concurrent redelivery won the insert
     // If the process dies between the insert and this add, the start-up sweep re-queues the row.
-    await this.queue.add('message.process', { messageId: stored.id }, { jobId: stored.id });
+    await this.queue.add('message.process', { messageId: stored.id, sessionKey: session.key }, { jobId: stored.id });
     return { outcome: 'accepted' };
   }
 

@@ -50,17 +50,6 @@ describe.each(TEST_DATABASE_KINDS)('MessageRepository on %s', (kind) => {
     expect(again.session.id).toBe(first.session.id);
   });
 
-  it('loads a stored message with its session, as stored', async () => {
-    const platform = uniquePlatform();
-    const message = inboundDm(platform, '8', { text: 'load me' });
-    const { message: stored, session } = await messages.acceptInbound(identityOf(platform, message.chatId), message, new Date());
-
-    const found = await messages.findInboundWithSession(stored!.id);
-
-    expect(found).toEqual({ inbound: stored, session });
-    await expect(messages.findInboundWithSession('00000000-0000-4000-8000-000000000000')).resolves.toBeNull();
-  });
-
   it('gives the history window oldest first, without the excluded message, replies included', async () => {
     const platform = uniquePlatform();
     const identity = identityOf(platform, 'chat-9');

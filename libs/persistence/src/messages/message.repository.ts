@@ -79,15 +79,6 @@ const INBOUND_EXISTS: SqlStatement = {
     LIMIT 1`,
 };
 
-const INBOUND_WITH_SESSION: SqlStatement = {
-  name: 'message_inbound_with_session',
-  text: `
-    SELECT s.*, m."id" AS "m_id", m."platformMessageId" AS "m_platformMessageId", m."senderId" AS "m_senderId",
-           m."senderName" AS "m_senderName", m."text" AS "m_text", m."attachments" AS "m_attachments", m."createdAt" AS "m_createdAt"
-    FROM "Message" m JOIN "Session" s ON s."id" = m."sessionId"
-    WHERE m."id" = $1::uuid AND m."direction" = 'inbound'`,
-};
-
 // $3 (after) and $4 (excluded id) may be null.
 const HISTORY: SqlStatement = {
   name: 'message_history',
@@ -151,33 +142,14 @@ export class MessageRepository {
     return rows.length > 0;
   }
 
-  /** An accepted message with its session, in one statement (the start of every turn). */
-  async findInboundWithSession(id: string): Promise<{ inbound: StoredInbound; session: SessionRecord } | null> {
-    const [row] = await this.db.sql.query<SessionRow & InboundColumns>(INBOUND_WITH_SESSION, [id]);
-    if (!row) return null;
-    const inbound: StoredInbound = {
-      id: row.m_id,
-      sessionId: row.id,
-      platform: row.platform,
-      accountId: row.accountId,
-      platformMessageId: row.m_platformMessageId,
-      senderId: row.m_senderId,
-      senderName: row.m_senderName,
-      text: row.m_text,
-      attachments: row.m_attachments as unknown as Attachment[],
-      createdAt: row.m_createdAt,
-    };
-    return { inbound, session: toSession(row) };
-  }
-
   /** The conversation the model sees: user and assistant messages in the window, oldest first. */
   async history(sessionId: string, window: HistoryWindow): Promise<HistoryEntry[]> {
     const rows = await this.db.sql.query<HistoryEntry>(HISTORY, [sessionId, window.upTo, window.after, window.excludeId ?? null, window.limit]);
     return rows.reverse();
   }
 
-  /** Accepted messages whose turn has not finished, oldest first: re-queued at start. */
-  async findUnfinishedInboundIds(limit: number): Promise<string[]> {
+  /** Accepted messages whose turn has not finished, oldest first, with their session's key: re-queued at start. */
+  async findUnfinishedInbound(limit: number): Promise<Array<{ id: string; sessionKey: string }>> {
     const rows = await this.db.prisma.message.findMany({
       where: {
         direction: 'inbound',
@@ -185,18 +157,8 @@ export class MessageRepository {
       },
       orderBy: { createdAt: 'asc' },
       take: limit,
-      select: { id: true },
+      select: { id: true, session: { select: { key: true } } },
     });
-    return rows.map((row) => row.id);
+    return rows.map((row) => ({ id: row.id, sessionKey: row.session.key }));
   }
-}
-
-interface InboundColumns {
-  m_id: string;
-  m_platformMessageId: string | null;
-  m_senderId: string | null;
-  m_senderName: string | null;
-  m_text: string;
-  m_attachments: unknown;
-  m_createdAt: Date;
 }

@@ -31,6 +31,43 @@ describe.each(TEST_DATABASE_KINDS)('TurnRepository on %s', (kind) => {
     expect(second).toMatchObject({ id: first.id, attempts: 2 });
   });
 
+  it('starts a turn from the message id alone: the message and session as stored, and the history before it', async () => {
+    const platform = uniquePlatform();
+    const identity = { key: `agent:main:${platform}:dm:chat-2`, agentId: 'main', platform, accountId: 'default', chatType: 'dm' as const, chatId: 'chat-2' };
+    const accept = async (text: string) => messages.acceptInbound(identity, inboundDm(platform, '2', { text }), new Date());
+    const first = (await accept('first')).message!;
+    const firstTurn = await turns.begin(first.id);
+    await turns.saveGenerated(firstTurn.id, first.sessionId, { text: 'reply to first', parts: ['reply to first'], model: null });
+    const { message: second, session } = await accept('second');
+
+    const start = await turns.start(second!.id, 10);
+
+    expect(start?.inbound).toEqual(second);
+    expect(start?.session).toEqual(session);
+    expect(start?.turn).toMatchObject({ inboundMessageId: second!.id, status: 'running', attempts: 1, parts: [] });
+    expect(start?.history.map((entry) => [entry.role, entry.text, entry.createdAt instanceof Date])).toEqual([
+      ['user', 'first', true],
+      ['assistant', 'reply to first', true],
+    ]);
+    expect((await turns.start(second!.id, 1))?.history.map((entry) => entry.text)).toEqual(['reply to first']);
+    await expect(turns.start('00000000-0000-4000-8000-000000000000', 10)).resolves.toBeNull();
+  });
+
+  it('resumes a turn with its parts as they were confirmed', async () => {
+    const inbound = await storedMessage();
+    const turn = await turns.begin(inbound.id);
+    const saved = await turns.saveGenerated(turn.id, inbound.sessionId, { text: 'p q', parts: ['p', 'q'], model: null });
+    await turns.markPartDelivered(turn.id, saved.parts[0].id, 'platform-p', false);
+
+    const resumed = await turns.start(inbound.id, 10);
+
+    expect(resumed?.turn).toMatchObject({ id: turn.id, status: 'generated', attempts: 2 });
+    expect(resumed?.turn.parts.map((part) => [part.text, part.platformMessageId, part.deliveredAt instanceof Date])).toEqual([
+      ['p', 'platform-p', true],
+      ['q', null, false],
+    ]);
+  });
+
   it('saves a reply with its parts in order, keeping the draft of part 0 and dropping parts no longer needed', async () => {
     const inbound = await storedMessage();
     const turn = await turns.begin(inbound.id);

@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from '../database';
 import { DATABASE } from '../database.token';
-import type { Prisma } from '../generated/prisma/client';
+import type { Attachment } from '@switchboard/core';
+import type { Prisma, Session as SessionRow } from '../generated/prisma/client';
+import type { HistoryEntry, StoredInbound } from '../messages/message.repository';
+import { type SessionRecord, toSession } from '../sessions/session.repository';
 import type { SqlStatement } from '../sql-client';
 
 export type TurnState = 'running' | 'generated' | 'delivered' | 'failed';
@@ -45,6 +48,35 @@ const BEGIN_TURN: SqlStatement = {
     VALUES (gen_random_uuid(), $1::uuid, 1, now())
     ON CONFLICT ("inboundMessageId") DO UPDATE SET "attempts" = "Turn"."attempts" + 1, "updatedAt" = now()
     RETURNING *`,
+};
+
+// The message with its session, its turn (begun or resumed: the attempt is counted) and the
+// conversation before it since the session's last reset ($2 entries at most).
+const START_TURN: SqlStatement = {
+  name: 'turn_start',
+  text: `
+    WITH turn AS (
+      INSERT INTO "Turn" ("id", "inboundMessageId", "attempts", "updatedAt")
+      SELECT gen_random_uuid(), m."id", 1, now() FROM "Message" m WHERE m."id" = $1::uuid AND m."direction" = 'inbound'
+      ON CONFLICT ("inboundMessageId") DO UPDATE SET "attempts" = "Turn"."attempts" + 1, "updatedAt" = now()
+      RETURNING *)
+    SELECT s.*,
+           m."platformMessageId" AS "m_platformMessageId", m."senderId" AS "m_senderId", m."senderName" AS "m_senderName",
+           m."text" AS "m_text", m."attachments" AS "m_attachments", m."createdAt" AS "m_createdAt",
+           turn."id" AS "t_id", turn."status" AS "t_status", turn."attempts" AS "t_attempts",
+           (SELECT coalesce(json_agg(json_build_object('id', p."id", 'index', p."index", 'text', p."text",
+                                                       'platformMessageId', p."platformMessageId", 'deliveredAt', p."deliveredAt")
+                                     ORDER BY p."index"), '[]'::json)
+            FROM "DeliveryPart" p WHERE p."turnId" = turn."id") AS "t_parts",
+           (SELECT coalesce(json_agg(json_build_object('role', h."role", 'text', h."text", 'senderName', h."senderName",
+                                                       'createdAt', h."createdAt")
+                                     ORDER BY h."createdAt"), '[]'::json)
+            FROM (SELECT x."role", x."text", x."senderName", x."createdAt" FROM "Message" x
+                  WHERE x."sessionId" = s."id" AND x."role" IN ('user', 'assistant') AND x."id" <> m."id"
+                    AND x."createdAt" <= m."createdAt" AND (s."resetAt" IS NULL OR x."createdAt" > s."resetAt")
+                  ORDER BY x."createdAt" DESC
+                  LIMIT $2) h) AS "history"
+    FROM turn JOIN "Message" m ON m."id" = turn."inboundMessageId" JOIN "Session" s ON s."id" = m."sessionId"`,
 };
 
 // $1 turn, $2 session, $3 text, $4/$5 tokens, $6 metadata, $7 parts (text[]), $8 new status, $9 model.
@@ -104,6 +136,40 @@ const MARK_FAILED: SqlStatement = {
 @Injectable()
 export class TurnRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  /**
+   * Everything a turn starts from, in one statement: the message, its session, its turn (created
+   * on the first attempt; the attempt is counted) and up to `historyLimit` earlier messages of the
+   * conversation. Null when the message no longer exists (deleted with its session).
+   */
+  async start(inboundMessageId: string, historyLimit: number): Promise<TurnStart | null> {
+    const [row] = await this.db.sql.query<StartRow>(START_TURN, [inboundMessageId, historyLimit]);
+    if (!row) return null;
+    const session = toSession(row);
+    return {
+      session,
+      inbound: {
+        id: inboundMessageId,
+        sessionId: session.id,
+        platform: session.platform,
+        accountId: session.accountId,
+        platformMessageId: row.m_platformMessageId,
+        senderId: row.m_senderId,
+        senderName: row.m_senderName,
+        text: row.m_text,
+        attachments: row.m_attachments,
+        createdAt: row.m_createdAt,
+      },
+      turn: {
+        id: row.t_id,
+        inboundMessageId,
+        status: row.t_status,
+        attempts: row.t_attempts,
+        parts: row.t_parts.map((part) => ({ ...part, deliveredAt: part.deliveredAt === null ? null : new Date(part.deliveredAt) })),
+      },
+      history: row.history.map((entry) => ({ ...entry, createdAt: new Date(entry.createdAt) })),
+    };
+  }
 
   /** The turn of an inbound message, created on the first attempt; counts the attempt. */
   async begin(inboundMessageId: string): Promise<TurnRecord> {
@@ -180,6 +246,32 @@ export class TurnRepository {
     await this.db.sql.query(MARK_FAILED, [turnId, error.slice(0, 2000)]);
   }
 }
+
+/** What a turn starts from (see TurnRepository.start). */
+export interface TurnStart {
+  inbound: StoredInbound;
+  session: SessionRecord;
+  turn: TurnRecord;
+  /** The conversation before the message since the session's last reset, oldest first. */
+  history: HistoryEntry[];
+}
+
+// JSON carries timestamps as text.
+type JsonDates<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+
+type StartRow = SessionRow & {
+  m_platformMessageId: string | null;
+  m_senderId: string | null;
+  m_senderName: string | null;
+  m_text: string;
+  m_attachments: Attachment[];
+  m_createdAt: Date;
+  t_id: string;
+  t_status: TurnState;
+  t_attempts: number;
+  t_parts: JsonDates<DeliveryPartRecord>[];
+  history: JsonDates<HistoryEntry>[];
+};
 
 interface SavedTurnRow {
   id: string;

@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '@switchboard/config';
 import { ChannelRegistry } from '@switchboard/core';
+import { SwitchboardMetrics } from '@switchboard/observability';
 import { MessageRepository, TurnRepository } from '@switchboard/persistence';
 import { TestDatabase, openTestDatabase } from '@switchboard/persistence/security/testing-databases';
-import type { QueueDriver } from '@switchboard/queue';
-import { InProcessSessionLock } from '@switchboard/sessions';
+import type { LlmRouter } from '@switchboard/providers';
+import type { CommandPermissions } from '@switchboard/security';
+import type { SessionService } from '@switchboard/sessions';
 import { inboundDm } from '@switchboard/testing';
-import { MessageProcessor } from './message.processor';
-import type { TurnRunner } from './turn-runner';
+import { TurnRunner } from './turn-runner';
 
-describe('MessageProcessor', () => {
+describe('TurnRunner', () => {
   let database: TestDatabase;
   let messages: MessageRepository;
   let turns: TurnRepository;
@@ -20,18 +22,25 @@ describe('MessageProcessor', () => {
   });
   afterAll(() => database.close());
 
-  it('marks a web chat turn cut short by a restart failed instead of running it without its caller', async () => {
+  it('marks a web chat turn cut short by a restart failed instead of asking the model without its caller', async () => {
     const message = inboundDm('webchat', 'operator-1');
     const identity = { key: 'agent:main:webchat:dm:chat-operator-1', agentId: 'main', platform: 'webchat', accountId: 'default', chatType: 'dm' as const, chatId: message.chatId };
     const stored = (await messages.acceptInbound(identity, message, new Date())).message!;
     await turns.begin(stored.id); // the turn was running when the process died
-    const runs: string[] = [];
-    const runner = { run: async (inbound: { id: string }) => void runs.push(inbound.id) } as unknown as TurnRunner;
-    const processor = new MessageProcessor({} as QueueDriver, messages, turns, new ChannelRegistry([]), new InProcessSessionLock(), runner);
+    const router = { stream: () => Promise.reject(new Error('the model must not be asked')) } as unknown as LlmRouter;
+    const runner = new TurnRunner(
+      turns,
+      {} as SessionService,
+      new ChannelRegistry([]),
+      router,
+      {} as CommandPermissions,
+      new SwitchboardMetrics(),
+      configSchema.parse({}),
+    );
 
-    await processor.handle({ id: stored.id, name: 'message.process', payload: { messageId: stored.id }, attempt: 1, maxAttempts: 5 });
+    await runner.run(stored.id, { last: false });
 
-    expect(runs).toEqual([]);
-    expect((await turns.begin(stored.id)).status).toBe('failed');
+    const turn = await turns.begin(stored.id);
+    expect(turn.status).toBe('failed');
   });
 });
