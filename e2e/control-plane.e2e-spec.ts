@@ -251,6 +251,27 @@ describe('control plane without a token: devices approved with the CLI', () => {
     await again.disconnect();
   });
 
+  it('cuts a device off with `switchboard devices revoke`: its connection closes and its token stops working', async () => {
+    const device = createTestDevice();
+    const connect = async (auth: { deviceToken?: string } = {}) => {
+      const socket = await TestSocket.open(wsUrl(gateway));
+      const answer = await socket.request('connect', connectParams({ device, ...auth, signing: { nonce: await socket.challengeNonce() } }));
+      return { socket, answer };
+    };
+    await connect();
+    expect((await cli('devices', 'approve', device.id)).code).toBe(0);
+    const deviceToken = (await connect()).answer.payload.auth.deviceToken as string;
+    const { socket, answer } = await connect({ deviceToken });
+    expect(answer.ok).toBe(true);
+
+    const revoked = await cli('devices', 'revoke', device.id);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stdout).toContain(`revoked device ${device.id}`);
+    expect(await socket.closed).toMatchObject({ code: 1008, reason: 'device revoked' });
+    expect((await connect({ deviceToken })).answer.error?.details?.code).toBe('AUTH_TOKEN_MISMATCH');
+    expect((await cli('devices', 'revoke', device.id)).code).not.toBe(0);
+  });
+
   it('tells connected clients it shuts down, then closes them 1012 on SIGTERM', async () => {
     const device = createTestDevice();
     const connect = async () => {

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import OpenAI, { APIError, AuthenticationError, NotFoundError, BadRequestError, RateLimitError } from 'openai';
+import OpenAI, { APIError, AuthenticationError, NotFoundError, BadRequestError, PermissionDeniedError, RateLimitError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeLlmServer } from '@switchboard/testing';
 import { CLI, GatewayProcess, ProcessResult, run, tempDir } from './support/gateway-process';
@@ -242,6 +242,33 @@ describe('OpenAI-compatible API without a model configured', () => {
       expect(await noModel.models.list().then((page) => page.data)).toEqual([]);
     } finally {
       await unconfigured.stop('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('OpenAI-compatible API under the control-plane IP rules', () => {
+  it("refuses an address CONTROL_IP_DENY lists with 403 in OpenAI's error format, before looking at the key", async () => {
+    const dir = tempDir('openai-api-ip-deny');
+    const created = await run([CLI, 'apikeys', 'create', '--name', 'k'], { SWITCHBOARD_DATA_DIR: dir });
+    const denying = await GatewayProcess.start({ SWITCHBOARD_DATA_DIR: dir, LLM_PROVIDER: 'echo', CONTROL_IP_DENY: '127.0.0.0/8,::1' });
+    try {
+      const raw = await fetch(`${denying.url}/v1/models`, { headers: { authorization: `Bearer ${created.stdout.trim()}` } });
+      expect(raw.status).toBe(403);
+      expect(await raw.json()).toEqual({
+        error: { message: 'Your address may not use this endpoint.', type: 'invalid_request_error', param: null, code: 'ip_not_allowed' },
+      });
+
+      // A wrong key gets the same answer: the address is refused before the key is read.
+      for (const apiKey of [created.stdout.trim(), 'sb-not-a-key']) {
+        const refused = new OpenAI({ baseURL: `${denying.url}/v1`, apiKey, maxRetries: 0 });
+        const completion = await refused.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+        expect(completion).toBeInstanceOf(PermissionDeniedError);
+        expect(completion).toMatchObject({ status: 403, code: 'ip_not_allowed' });
+        expect(await refused.models.list().catch((e: unknown) => e)).toBeInstanceOf(PermissionDeniedError);
+      }
+    } finally {
+      await denying.stop('SIGKILL');
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

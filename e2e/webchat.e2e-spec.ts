@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { BrowserContext, Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeLlmServer } from '@switchboard/testing';
+import { FakeLlmServer, TINY_PNG_BASE64 } from '@switchboard/testing';
 import { GatewayProcess, tempDir } from './support/gateway-process';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -142,16 +142,37 @@ describe('the web chat page in Chromium against a real gateway', () => {
     expect(stopped.length).toBeLessThan(full.length);
   });
 
-  it('shows the gateway refusing an attachment instead of pretending to send it', async () => {
-    await page.setInputFiles('#file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('some notes') });
-    await expect.poll(() => page.locator('#attachments li').textContent()).toContain('notes.txt');
-    await page.fill('#message', 'Read my notes');
-    const replies = await page.locator('#messages li.msg').count();
+  it('attaches an image: the chip shows it, and the model gets it with the message', async () => {
+    llm.enqueue({ text: 'Four coloured squares.' });
+    await page.setInputFiles('#file', { name: 'tiny.png', mimeType: 'image/png', buffer: Buffer.from(TINY_PNG_BASE64, 'base64') });
+    await expect.poll(() => page.locator('#attachments li').textContent()).toContain('tiny.png');
+    await page.fill('#message', 'What is in this picture?');
     await page.click('#send');
 
-    await expect.poll(() => page.locator('#error').textContent()).toContain('attachments are not supported yet');
-    expect(await page.locator('#error').isVisible()).toBe(true);
-    expect(await page.locator('#messages li.msg').count()).toBe(replies);
+    const { state } = await watchReply();
+    expect(state).toBe('final');
+    expect(await replyText()).toBe('Four coloured squares.');
+    expect(llm.requests.at(-1)).toMatchObject({
+      userText: 'What is in this picture?\n[image attached: tiny.png]',
+      userImages: [{ mimeType: 'image/png', dataBase64: TINY_PNG_BASE64 }],
+    });
+    expect(await page.locator('#messages li.msg.user').last().locator('.meta').textContent()).toBe('you · 1 attachment(s)');
+    expect(await page.locator('#attachments li').count()).toBe(0);
+  });
+
+  it('keeps what is not an image off the page, and shows the gateway refusing a disguised file', async () => {
+    await page.setInputFiles('#file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('some notes') });
+    await expect.poll(() => page.locator('#error').textContent()).toContain('notes.txt: only PNG, JPEG, GIF and WebP images');
+    expect(await page.locator('#attachments li').count()).toBe(0);
+
+    await page.setInputFiles('#file', { name: 'fake.png', mimeType: 'image/png', buffer: Buffer.from('not really a picture') });
+    await expect.poll(() => page.locator('#attachments li').textContent()).toContain('fake.png');
+    await page.fill('#message', 'Look at this');
+    const shown = await page.locator('#messages li.msg').count();
+    await page.click('#send');
+
+    await expect.poll(() => page.locator('#error').textContent()).toContain('attachments[0] (fake.png): the content is not a valid image/png file');
+    expect(await page.locator('#messages li.msg').count()).toBe(shown);
     expect(llm.requests).toEqual([]);
   });
 });

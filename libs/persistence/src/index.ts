@@ -3,7 +3,7 @@ export type { ApiKeyRecord, NewApiKey } from './api-keys/api-key.repository';
 export { DataDirLock } from './data-dir.lock';
 export { DatabaseProbe } from './database.probe';
 export { DeviceRepository } from './devices/device.repository';
-export type { DevicePairingRequestRecord, NewDevicePairingRequest, PairedDeviceRecord } from './devices/device.repository';
+export type { DeviceAuthStateRecord, DevicePairingRequestRecord, NewDevicePairingRequest, PairedDeviceRecord } from './devices/device.repository';
 export { withMigrator, withSchemaMigrator } from './migration-target';
 export type { MigrationTarget } from './migration-target';
 export { MessageRepository } from './messages/message.repository';

@@ -1,5 +1,8 @@
+export { LLM_IMAGE_MIME_TYPES } from './llm-provider';
 export type {
   LlmEvent,
+  LlmImage,
+  LlmImageMimeType,
   LlmMessage,
   LlmProvider,
   LlmRequest,

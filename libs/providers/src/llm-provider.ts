@@ -1,7 +1,25 @@
+/** Image formats the providers that take images all accept. */
+export const LLM_IMAGE_MIME_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+export type LlmImageMimeType = (typeof LLM_IMAGE_MIME_TYPES)[number];
+
+/** An image that comes with a user message. */
+export interface LlmImage {
+  mimeType: LlmImageMimeType;
+  /** The image file in base64 (standard alphabet, padded). */
+  dataBase64: string;
+  /** Named in the note a model without image input gets instead. */
+  fileName?: string;
+}
+
 /** A message of the conversation sent to a model. */
 export interface LlmMessage {
   role: 'system' | 'user' | 'assistant' | 'tool';
   content: string;
+  /**
+   * For role "user": images to show the model with the text. Providers without image input send
+   * a short note in their place (see textWithImageNotes).
+   */
+  images?: LlmImage[];
   /** For role "tool": the call this result answers. */
   toolCallId?: string;
   /** For role "assistant": calls the model made in that message. */

@@ -1,4 +1,4 @@
-import type { LlmEvent } from './llm-provider';
+import type { LlmEvent, LlmMessage } from './llm-provider';
 
 export type LlmStopReason = Extract<LlmEvent, { type: 'done' }>['stopReason'];
 
@@ -13,4 +13,14 @@ export function parseToolArguments(text: string): Record<string, unknown> {
   } catch {
     return {};
   }
+}
+
+/**
+ * A message's text for a model that takes no images: each image becomes a one-line note, so the
+ * model knows something was shown that it cannot see rather than answering as if nothing was.
+ */
+export function textWithImageNotes(message: LlmMessage): string {
+  if (!message.images?.length) return message.content;
+  const notes = message.images.map((image) => `[image ${image.fileName ?? image.mimeType} not shown: this model reads text only]`);
+  return [message.content, ...notes].filter(Boolean).join('\n');
 }

@@ -1,8 +1,10 @@
 export { FakeLlmServer } from './fake-llm/fake-llm.server';
+export { TINY_PNG_BASE64 } from './fixtures/images';
 export type { FakeLlmServerOptions } from './fake-llm/fake-llm.server';
 export type {
   FakeLlmApi,
   FakeLlmError,
+  FakeLlmImage,
   FakeLlmReply,
   FakeLlmRequest,
   FakeLlmResponder,

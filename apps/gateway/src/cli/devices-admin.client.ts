@@ -23,4 +23,8 @@ class DevicesAdminClient implements DevicesAdmin {
   rejectDevice(requestId: string, actor: string) {
     return this.api.call<Awaited<ReturnType<DevicesAdmin['rejectDevice']>>>('POST', `/devices/${encodeURIComponent(requestId)}/reject`, { actor });
   }
+
+  revokeDevice(deviceId: string, actor: string) {
+    return this.api.call<Awaited<ReturnType<DevicesAdmin['revokeDevice']>>>('POST', `/devices/${encodeURIComponent(deviceId)}/revoke`, { actor });
+  }
 }

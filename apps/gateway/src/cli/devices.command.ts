@@ -51,5 +51,14 @@ export function devicesCommand(global: () => GlobalOptions): Command {
       const request = await run((admin) => admin.rejectDevice(requestId, 'cli'));
       print(`rejected the pairing request of device ${request.deviceId} (${request.clientId})`);
     });
+
+  command
+    .command('revoke')
+    .argument('<deviceId>', 'a paired device from `switchboard devices list`')
+    .description('unpair the device: its token stops working, its connections close, and it must ask for pairing again')
+    .action(async (deviceId: string) => {
+      const device = await run((admin) => admin.revokeDevice(deviceId, 'cli'));
+      print(`revoked device ${device.deviceId} (${device.clientId})`);
+    });
   return command;
 }

@@ -23,4 +23,9 @@ export class DevicesLocalController {
   reject(@Param('requestId') requestId: string, @Body() body: ActorBody) {
     return this.admin.rejectDevice(requestId, actorOf(body));
   }
+
+  @Post(':deviceId/revoke')
+  revoke(@Param('deviceId') deviceId: string, @Body() body: ActorBody) {
+    return this.admin.revokeDevice(deviceId, actorOf(body));
+  }
 }

@@ -36,7 +36,7 @@ export const WEBCHAT_HTML = `<!doctype html>
       <textarea id="message" name="message" rows="3" placeholder="Message"></textarea>
       <ul id="attachments" class="attachments"></ul>
       <div class="actions">
-        <label class="file">Attach<input id="file" type="file" multiple accept="text/*,image/*"></label>
+        <label class="file">Attach<input id="file" type="file" multiple accept="image/png,image/jpeg,image/gif,image/webp"></label>
         <button id="abort" type="button" hidden>Abort</button>
         <button id="send" type="submit">Send</button>
       </div>

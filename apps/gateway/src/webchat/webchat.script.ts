@@ -7,7 +7,8 @@
 export const WEBCHAT_JS = `'use strict';
 (function () {
   var TOKEN_KEY = 'switchboard.webchat.token';
-  var MAX_ATTACHMENT_BYTES = 256 * 1024;
+  // What chat.send takes: the image formats models read.
+  var IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
   var $ = function (id) { return document.getElementById(id); };
   var el = function (tag, className, text) {
     var node = document.createElement(tag);
@@ -257,7 +258,7 @@ export const WEBCHAT_JS = `'use strict';
     var params = { sessionKey: key, message: text, idempotencyKey: runId };
     if (attachments.length) {
       params.attachments = attachments.map(function (file) {
-        return { type: file.mimeType.indexOf('image/') === 0 ? 'image' : 'file', mimeType: file.mimeType, fileName: file.fileName, content: file.content };
+        return { type: 'image', mimeType: file.mimeType, fileName: file.fileName, content: file.content };
       });
     }
     if (JSON.stringify(params).length > maxPayload - 1024) {
@@ -311,11 +312,16 @@ export const WEBCHAT_JS = `'use strict';
       var reader = new FileReader();
       reader.onload = function () {
         var url = String(reader.result);
-        resolve({ fileName: file.name, mimeType: file.type || 'application/octet-stream', size: file.size, content: url.slice(url.indexOf(',') + 1) });
+        resolve({ fileName: file.name, mimeType: file.type, size: file.size, content: url.slice(url.indexOf(',') + 1) });
       };
       reader.onerror = function () { reject(reader.error); };
       reader.readAsDataURL(file);
     });
+  }
+
+  // A file travels as base64 (4/3 of its size) in one frame of at most maxPayload bytes.
+  function maxFileBytes() {
+    return Math.floor(((maxPayload - 4096) * 3) / 4);
   }
 
   function pickFiles() {
@@ -323,11 +329,12 @@ export const WEBCHAT_JS = `'use strict';
     var files = Array.from(input.files || []);
     input.value = '';
     var refused = [];
+    var limit = maxFileBytes();
     var accepted = files.filter(function (file) {
-      var kindOk = !file.type || file.type.indexOf('text/') === 0 || file.type.indexOf('image/') === 0;
-      if (!kindOk) refused.push(file.name + ': only text and image files');
-      else if (file.size > MAX_ATTACHMENT_BYTES) refused.push(file.name + ': larger than ' + MAX_ATTACHMENT_BYTES / 1024 + ' KiB');
-      return kindOk && file.size <= MAX_ATTACHMENT_BYTES;
+      var kindOk = IMAGE_TYPES.indexOf(file.type) >= 0;
+      if (!kindOk) refused.push(file.name + ': only PNG, JPEG, GIF and WebP images');
+      else if (file.size > limit) refused.push(file.name + ': larger than ' + Math.floor(limit / 1024) + ' KiB');
+      return kindOk && file.size <= limit;
     });
     showError(refused.length ? 'Not attached: ' + refused.join('; ') : '');
     Promise.all(accepted.map(readFile)).then(function (read) {

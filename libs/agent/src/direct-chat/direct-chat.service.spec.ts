@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema } from '@switchboard/config';
+import { SwitchboardConfig, configSchema } from '@switchboard/config';
 import { SwitchboardMetrics } from '@switchboard/observability';
 import { MessageRepository, SessionRepository, TurnRepository } from '@switchboard/persistence';
 import { TestDatabase, openTestDatabase } from '@switchboard/persistence/security/testing-databases';
 import { LlmRouter } from '@switchboard/providers';
 import { InProcessSessionLock, SessionService } from '@switchboard/sessions';
+import { FakeLlmServer, TINY_PNG_BASE64 } from '@switchboard/testing';
 import { DirectChatEvent, DirectChatService } from './direct-chat.service';
 
 describe('DirectChatService', () => {
@@ -12,12 +13,9 @@ describe('DirectChatService', () => {
   let messages: MessageRepository;
   let chat: DirectChatService;
 
-  beforeAll(async () => {
-    database = await openTestDatabase('pglite');
-    const config = configSchema.parse({ llm: { provider: 'echo' } });
+  const chatOn = (config: SwitchboardConfig) => {
     const sessions = new SessionRepository(database.db);
-    messages = new MessageRepository(database.db);
-    chat = new DirectChatService(
+    return new DirectChatService(
       new SessionService(sessions, messages, config),
       messages,
       new TurnRepository(database.db),
@@ -25,6 +23,12 @@ describe('DirectChatService', () => {
       new LlmRouter(config, new SwitchboardMetrics()),
       config,
     );
+  };
+
+  beforeAll(async () => {
+    database = await openTestDatabase('pglite');
+    messages = new MessageRepository(database.db);
+    chat = chatOn(configSchema.parse({ llm: { provider: 'echo' } }));
   });
   afterAll(() => database.close());
 
@@ -49,5 +53,26 @@ describe('DirectChatService', () => {
 
     await expect(drain(turn('stopped', controller.signal))).rejects.toThrow('aborted by the client');
     expect(await messages.findUnfinishedInbound(10)).toEqual([]);
+  });
+
+  describe('with images', () => {
+    const llm = new FakeLlmServer();
+    beforeAll(() => llm.start());
+    afterAll(() => llm.stop());
+
+    it('shows the images to the model with the message, and later turns only their names', async () => {
+      const config = configSchema.parse({ llm: { provider: 'openai-compatible', model: 'fake-model', openaiBaseUrl: llm.openaiBaseUrl, openaiApiKey: 'sk-test' } });
+      const vision = chatOn(config);
+      const image = { mimeType: 'image/png' as const, dataBase64: TINY_PNG_BASE64, fileName: 'tiny.png' };
+      await drain(vision.chat({ platform: 'webchat', conversationId: 'pictures', sender: { id: 'ada' }, text: 'What is this?', images: [image] }));
+      await drain(vision.chat({ platform: 'webchat', conversationId: 'pictures', sender: { id: 'ada' }, text: 'And now?' }));
+
+      const [first, second] = llm.requests;
+      expect(first.userImages).toEqual([{ mimeType: 'image/png', dataBase64: TINY_PNG_BASE64 }]);
+      // The note comes from the stored message's attachments: they were kept with it.
+      expect(first.userText).toBe('What is this?\n[image attached: tiny.png]');
+      expect(second.userImages).toEqual([]);
+      expect(JSON.stringify(second.body)).not.toContain(TINY_PNG_BASE64);
+    });
   });
 });

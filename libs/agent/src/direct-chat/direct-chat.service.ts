@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectConfig, SwitchboardConfig } from '@switchboard/config';
-import type { InboundMessage } from '@switchboard/core';
+import type { Attachment, InboundMessage } from '@switchboard/core';
 import { MessageRepository, TurnRepository } from '@switchboard/persistence';
-import { LlmRouter } from '@switchboard/providers';
+import { LlmImage, LlmMessage, LlmRouter } from '@switchboard/providers';
 import { SessionLock, SessionService } from '@switchboard/sessions';
 import { buildPrompt } from '../turn/prompt-builder';
 
@@ -14,6 +14,11 @@ export interface DirectChatRequest {
   conversationId: string;
   sender: { id: string; displayName?: string };
   text: string;
+  /**
+   * Images sent with the text: shown to the model in this turn; the message keeps their type, name,
+   * size and SHA-256 (not their content, so later turns see the text only).
+   */
+  images?: LlmImage[];
   /** provider:model or a model name; the configured model when absent. */
   model?: string;
   signal?: AbortSignal;
@@ -51,7 +56,7 @@ export class DirectChatService {
       platformMessageId: randomUUID(),
       sender: request.sender,
       text: request.text,
-      attachments: [],
+      attachments: (request.images ?? []).map(attachmentOf),
       mentionsBot: true,
       repliesToBot: false,
       receivedAt: new Date(),
@@ -71,7 +76,7 @@ export class DirectChatService {
         const inbound = accepted.message!; // its platform message id is new, so never a duplicate
         const { turn, history } = (await this.turns.start(inbound.id, this.config.agent.historyMessages))!;
         try {
-          const prompt = buildPrompt(this.config.agent.systemPrompt, session, history, inbound);
+          const prompt = withImages(buildPrompt(this.config.agent.systemPrompt, session, history, inbound), request.images ?? []);
           let text = '';
           let model: string | null = null;
           let usage: { inputTokens?: number; outputTokens?: number } = {};
@@ -116,4 +121,23 @@ export class DirectChatService {
     await run;
     if (failure) throw failure;
   }
+}
+
+function attachmentOf(image: LlmImage): Attachment {
+  const bytes = Buffer.from(image.dataBase64, 'base64');
+  return {
+    kind: 'image',
+    // The content stays out of the database: its hash is the handle.
+    platformFileId: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+    mimeType: image.mimeType,
+    sizeBytes: bytes.length,
+    ...(image.fileName !== undefined ? { fileName: image.fileName } : {}),
+  };
+}
+
+// The prompt ends with the message being answered: its images go with it.
+function withImages(prompt: LlmMessage[], images: LlmImage[]): LlmMessage[] {
+  if (images.length === 0) return prompt;
+  const last = prompt[prompt.length - 1];
+  return [...prompt.slice(0, -1), { ...last, images }];
 }

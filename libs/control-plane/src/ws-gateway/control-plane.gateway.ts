@@ -61,6 +61,11 @@ export class ControlPlaneGateway {
     return this.server.broadcast(event, payload);
   }
 
+  /** Closes the connections a device holds (see ControlPlaneServer.disconnectDevice). */
+  disconnectDevice(deviceId: string, reason: string): number {
+    return this.server.disconnectDevice(deviceId, reason);
+  }
+
   private checkIp(request: IncomingMessage) {
     return this.ipRules.check('control', request.socket.remoteAddress, request.headers['x-forwarded-for']);
   }

@@ -130,16 +130,33 @@ describe.each(TEST_DATABASE_KINDS)('DeviceRepository on %s', (kind) => {
     expect(paired?.roles).toEqual(['node']);
   });
 
-  it('verifies the current token hash only', async () => {
+  it('keeps the first token hash issued to a paired device and refuses one for an unpaired device', async () => {
+    const input = newRequest();
+    await devices.requestPairing(input);
+    expect(await devices.issueTokenHash(input.deviceId, hash('too early'))).toBe(false);
+    await devices.approve(input.deviceId, ['operator.read'], t0, 'cli');
+
+    expect(await devices.findAuthState(input.deviceId)).toMatchObject({ paired: { scopes: ['operator.read'] }, tokenHash: null });
+    expect(await devices.issueTokenHash(input.deviceId, hash('first'))).toBe(true);
+    expect(await devices.issueTokenHash(input.deviceId, hash('second'))).toBe(false);
+    expect((await devices.findAuthState(input.deviceId)).tokenHash).toBe(hash('first'));
+    expect(await devices.findAuthState(newRequest().deviceId)).toEqual({ paired: null, tokenHash: null });
+  });
+
+  it('revokes a paired device: roles, scopes, token and open request are gone, and it may ask again', async () => {
     const input = newRequest();
     await devices.requestPairing(input);
     await devices.approve(input.deviceId, ['operator.read'], t0, 'cli');
+    await devices.issueTokenHash(input.deviceId, hash('token'));
+    await devices.requestPairing({ ...input, role: 'node', at: at(1_000) });
 
-    await devices.setTokenHash(input.deviceId, hash('first'));
-    expect(await devices.verifyTokenHash(input.deviceId, hash('first'))).toBe(true);
-    await devices.setTokenHash(input.deviceId, hash('second'));
-    expect(await devices.verifyTokenHash(input.deviceId, hash('first'))).toBe(false);
-    expect(await devices.verifyTokenHash(input.deviceId, hash('second'))).toBe(true);
-    expect(await devices.verifyTokenHash(newRequest().deviceId, hash('second'))).toBe(false);
+    expect((await devices.revoke(input.deviceId, at(2_000), 'cli'))?.roles).toEqual(['operator']);
+    expect(await devices.findAuthState(input.deviceId)).toEqual({ paired: null, tokenHash: null });
+    expect(await devices.findPendingRequest(input.deviceId)).toBeNull();
+    expect(await devices.revoke(input.deviceId, at(3_000), 'cli')).toBeNull();
+
+    expect((await devices.requestPairing({ ...input, at: at(4_000) })).created).toBe(true);
+    await devices.approve(input.deviceId, ['operator.read'], at(5_000), 'cli');
+    expect(await devices.issueTokenHash(input.deviceId, hash('new token'))).toBe(true);
   });
 });

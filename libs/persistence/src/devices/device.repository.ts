@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from '../database';
 import { DATABASE } from '../database.token';
@@ -32,6 +31,12 @@ export interface DevicePairingRequestRecord {
   requestedAt: Date;
 }
 
+/** A device as a connect sees it; `tokenHash` is null when no token was issued since it was paired. */
+export interface DeviceAuthStateRecord {
+  paired: PairedDeviceRecord | null;
+  tokenHash: string | null;
+}
+
 export interface NewDevicePairingRequest {
   deviceId: string;
   publicKey: string;
@@ -57,6 +62,13 @@ export class DeviceRepository {
   async findPaired(deviceId: string): Promise<PairedDeviceRecord | null> {
     const row = await this.db.prisma.device.findUnique({ where: { id: deviceId } });
     return row && row.roles.length > 0 ? toPaired(row) : null;
+  }
+
+  /** What a connect checks, in one read: the pairing (null when not paired) and the token hash. */
+  async findAuthState(deviceId: string): Promise<DeviceAuthStateRecord> {
+    const row = await this.db.prisma.device.findUnique({ where: { id: deviceId } });
+    if (!row || row.roles.length === 0) return { paired: null, tokenHash: null };
+    return { paired: toPaired(row), tokenHash: row.tokenHash };
   }
 
   async listPaired(): Promise<PairedDeviceRecord[]> {
@@ -127,18 +139,31 @@ export class DeviceRepository {
     return count === 1 ? toRequest(row) : null;
   }
 
-  /** Replaces the device's token hash: the previous token stops working. */
-  async setTokenHash(deviceId: string, tokenHash: string): Promise<void> {
-    await this.db.prisma.device.update({ where: { id: deviceId }, data: { tokenHash } });
+  /**
+   * Unpairs the device: it loses its roles, scopes and token, and an open request is closed. Null
+   * when it was not paired.
+   */
+  async revoke(deviceId: string, at: Date, resolvedBy: string): Promise<PairedDeviceRecord | null> {
+    const row = await this.db.prisma.device.findUnique({ where: { id: deviceId } });
+    if (!row || row.roles.length === 0) return null;
+    const { count } = await this.db.prisma.device.updateMany({
+      where: { id: deviceId, roles: { isEmpty: false } },
+      data: { status: 'rejected', roles: [], scopes: [], tokenHash: null, resolvedAt: at, resolvedBy },
+    });
+    return count === 1 ? toPaired(row) : null;
   }
 
-  /** Whether `tokenHash` is the hash of the device's current token (compared in constant time). */
-  async verifyTokenHash(deviceId: string, tokenHash: string): Promise<boolean> {
-    const row = await this.db.prisma.device.findUnique({ where: { id: deviceId }, select: { tokenHash: true } });
-    if (!row?.tokenHash) return false;
-    const stored = Buffer.from(row.tokenHash, 'utf8');
-    const given = Buffer.from(tokenHash, 'utf8');
-    return stored.length === given.length && timingSafeEqual(stored, given);
+  /**
+   * Stores the hash of the device's token when it has none; false when it has one already (a
+   * concurrent connect issued it) or is no longer paired, so that a token once handed out stays
+   * the only one until the device is revoked.
+   */
+  async issueTokenHash(deviceId: string, tokenHash: string): Promise<boolean> {
+    const { count } = await this.db.prisma.device.updateMany({
+      where: { id: deviceId, tokenHash: null, roles: { isEmpty: false } },
+      data: { tokenHash },
+    });
+    return count === 1;
   }
 }
 

@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import type { LlmMessage, LlmToolCall, LlmToolDefinition } from '../llm-provider';
+import type { LlmImage, LlmMessage, LlmToolCall, LlmToolDefinition } from '../llm-provider';
 import { type LlmStopReason, parseToolArguments } from '../provider-support';
 
 /** Anthropic takes the system prompt apart from the conversation. */
@@ -28,6 +28,11 @@ export function toAnthropicConversation(messages: LlmMessage[]): {
       conversation.push({ role: 'assistant', content: [...text, ...message.toolCalls.map(toolUseBlock)] });
       continue;
     }
+    if (message.role === 'user' && message.images?.length) {
+      // Anthropic's advice: images before the text that asks about them.
+      conversation.push({ role: 'user', content: [...message.images.map(imageBlock), { type: 'text', text: message.content }] });
+      continue;
+    }
     conversation.push({ role: message.role, content: message.content });
   }
   return { system: system.length > 0 ? system.join('\n\n') : undefined, messages: conversation };
@@ -49,6 +54,10 @@ export function stopReasonOf(reason: Anthropic.StopReason): LlmStopReason {
     default:
       return 'other';
   }
+}
+
+function imageBlock(image: LlmImage): Anthropic.ImageBlockParam {
+  return { type: 'image', source: { type: 'base64', media_type: image.mimeType, data: image.dataBase64 } };
 }
 
 function toolUseBlock(call: LlmToolCall): Anthropic.ToolUseBlockParam {

@@ -1,4 +1,4 @@
-import { FakeLlmServer } from '@switchboard/testing';
+import { FakeLlmServer, TINY_PNG_BASE64 } from '@switchboard/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LlmEvent, LlmMessage, LlmToolDefinition } from '../llm-provider';
 import { collectEvents, textOf, until } from '../testing/stream-helpers';
@@ -43,6 +43,23 @@ describe('AnthropicProvider', () => {
       max_tokens: 4096,
       stream: true,
     });
+  });
+
+  it('sends the images of a user message as base64 image blocks before its text', async () => {
+    const withImage: LlmMessage[] = [{ role: 'user', content: 'Qu\'est-ce que c\'est ?', images: [{ mimeType: 'image/png', dataBase64: TINY_PNG_BASE64 }] }];
+
+    await collectEvents(provider().stream({ model: 'claude-test', messages: withImage }));
+
+    expect(server.requests[0].body.messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: TINY_PNG_BASE64 } },
+          { type: 'text', text: "Qu'est-ce que c'est ?" },
+        ],
+      },
+    ]);
+    expect(server.requests[0].userImages).toEqual([{ mimeType: 'image/png', dataBase64: TINY_PNG_BASE64 }]);
   });
 
   it('turns tool_use blocks into tool calls with their streamed JSON input', async () => {

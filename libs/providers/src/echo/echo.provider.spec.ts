@@ -25,6 +25,13 @@ describe('EchoProvider', () => {
     ]);
   });
 
+  it('repeats a note for each image, which it cannot see', async () => {
+    const events = await collectEvents(
+      new EchoProvider().stream({ model: 'any', messages: [{ role: 'user', content: 'Look', images: [{ mimeType: 'image/jpeg', dataBase64: '/9j/' }] }] }),
+    );
+    expect(textOf(events)).toBe('Look\n[image image/jpeg not shown: this model reads text only]');
+  });
+
   it('answers an empty conversation with an empty reply', async () => {
     const events = await collectEvents(new EchoProvider().stream({ model: 'any', messages: [] }));
     expect(events.map((event) => event.type)).toEqual(['usage', 'done']);

@@ -1,5 +1,6 @@
 import { DomainError, ErrorCode } from '@switchboard/core';
 import type { LlmEvent, LlmProvider, LlmRequest } from '../llm-provider';
+import { textWithImageNotes } from '../provider-support';
 
 /**
  * Answers with the last user message, streamed word by word, without any network: for demos and
@@ -9,7 +10,8 @@ export class EchoProvider implements LlmProvider {
   readonly id = 'echo';
 
   async *stream(request: LlmRequest): AsyncIterable<LlmEvent> {
-    const text = request.messages.findLast((message) => message.role === 'user')?.content ?? '';
+    const lastUser = request.messages.findLast((message) => message.role === 'user');
+    const text = lastUser ? textWithImageNotes(lastUser) : '';
     // Split where whitespace ends, so that the pieces join back to the exact text.
     for (const delta of text.split(/(?<=\s)(?=\S)/)) {
       if (request.signal?.aborted) throw new DomainError(ErrorCode.TEMPORARY, `echo:${request.model}: aborted`);

@@ -1,4 +1,4 @@
-import { FakeLlmServer } from '@switchboard/testing';
+import { FakeLlmServer, TINY_PNG_BASE64 } from '@switchboard/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LlmMessage, LlmToolDefinition } from '../llm-provider';
 import { collectEvents, textOf, until } from '../testing/stream-helpers';
@@ -66,6 +66,15 @@ describe('OllamaProvider', () => {
       { role: 'assistant', content: '', tool_calls: [{ function: { name: 'get_weather', arguments: { city: 'Paris' } } }] },
       { role: 'tool', content: 'sunny', tool_name: 'get_weather' },
     ]);
+  });
+
+  it('sends a note in place of each image, since the model may read text only', async () => {
+    const withImage: LlmMessage[] = [{ role: 'user', content: 'What is this?', images: [{ mimeType: 'image/png', dataBase64: TINY_PNG_BASE64, fileName: 'tiny.png' }] }];
+
+    await collectEvents(provider().stream({ model: 'llama-a', messages: withImage }));
+
+    expect(server.requests[0].userText).toBe('What is this?\n[image tiny.png not shown: this model reads text only]');
+    expect(JSON.stringify(server.requests[0].body)).not.toContain(TINY_PNG_BASE64);
   });
 
   it('can be aborted while waiting for the first byte', async () => {

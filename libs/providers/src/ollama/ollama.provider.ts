@@ -3,7 +3,7 @@ import { DomainError, ErrorCode } from '@switchboard/core';
 import { Ollama, type ChatResponse, type Message, type Tool } from 'ollama';
 import type { LlmEvent, LlmMessage, LlmProvider, LlmRequest, LlmToolDefinition } from '../llm-provider';
 import { type HttpFailure, toDomainError } from '../provider-errors';
-import { type LlmStopReason, parseToolArguments } from '../provider-support';
+import { type LlmStopReason, parseToolArguments, textWithImageNotes } from '../provider-support';
 
 export interface OllamaOptions {
   host?: string;
@@ -82,7 +82,8 @@ function toOllamaMessages(messages: LlmMessage[]): Message[] {
   const toolNames = new Map(messages.flatMap((message) => message.toolCalls ?? []).map((call) => [call.id, call.name]));
   return messages.map((message) => ({
     role: message.role,
-    content: message.content,
+    // Whether an Ollama model takes images depends on the model, which the gateway cannot tell.
+    content: textWithImageNotes(message),
     ...(message.toolCalls?.length && {
       tool_calls: message.toolCalls.map((call) => ({ function: { name: call.name, arguments: parseToolArguments(call.arguments) } })),
     }),

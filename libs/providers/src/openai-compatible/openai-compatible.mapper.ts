@@ -1,9 +1,10 @@
 import type {
   ChatCompletionChunk,
+  ChatCompletionContentPartImage,
   ChatCompletionFunctionTool,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import type { LlmMessage, LlmToolDefinition } from '../llm-provider';
+import type { LlmImage, LlmMessage, LlmToolDefinition } from '../llm-provider';
 import type { LlmStopReason } from '../provider-support';
 
 type FinishReason = ChatCompletionChunk.Choice['finish_reason'];
@@ -11,8 +12,9 @@ type FinishReason = ChatCompletionChunk.Choice['finish_reason'];
 export function toOpenAiMessage(message: LlmMessage): ChatCompletionMessageParam {
   switch (message.role) {
     case 'system':
+      return { role: 'system', content: message.content };
     case 'user':
-      return { role: message.role, content: message.content };
+      return message.images?.length ? { role: 'user', content: [{ type: 'text', text: message.content }, ...message.images.map(imagePart)] } : { role: 'user', content: message.content };
     case 'tool':
       return { role: 'tool', tool_call_id: message.toolCallId ?? '', content: message.content };
     case 'assistant':
@@ -28,6 +30,11 @@ export function toOpenAiMessage(message: LlmMessage): ChatCompletionMessageParam
         }),
       };
   }
+}
+
+// Images go inline as data URLs: the gateway holds no URL the provider could fetch.
+function imagePart(image: LlmImage): ChatCompletionContentPartImage {
+  return { type: 'image_url', image_url: { url: `data:${image.mimeType};base64,${image.dataBase64}` } };
 }
 
 export function toOpenAiTool(tool: LlmToolDefinition): ChatCompletionFunctionTool {

@@ -1,4 +1,4 @@
-import { FakeLlmServer } from '@switchboard/testing';
+import { FakeLlmServer, TINY_PNG_BASE64 } from '@switchboard/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LlmEvent, LlmMessage, LlmToolDefinition } from '../llm-provider';
 import { collectEvents, textOf, until } from '../testing/stream-helpers';
@@ -81,6 +81,23 @@ describe('OpenAiCompatibleProvider', () => {
       },
       { role: 'tool', tool_call_id: 'call_1', content: 'sunny' },
     ]);
+  });
+
+  it('sends the images of a user message as data-URL parts after its text', async () => {
+    const withImage: LlmMessage[] = [{ role: 'user', content: 'What is this?', images: [{ mimeType: 'image/png', dataBase64: TINY_PNG_BASE64, fileName: 'tiny.png' }] }];
+
+    await collectEvents(provider().stream({ model: 'gpt-test', messages: withImage }));
+
+    expect(server.requests[0].body.messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is this?' },
+          { type: 'image_url', image_url: { url: `data:image/png;base64,${TINY_PNG_BASE64}` } },
+        ],
+      },
+    ]);
+    expect(server.requests[0].userImages).toEqual([{ mimeType: 'image/png', dataBase64: TINY_PNG_BASE64 }]);
   });
 
   it('fails rather than ending quietly when the request is aborted mid-stream', async () => {

@@ -29,6 +29,8 @@ export function parseAddressList(key: string, entries: string[], problems: strin
   return {
     size: entries.length,
     has: (ip) => {
+      // Most lists are empty; BlockList.check would still build an address object per call.
+      if (entries.length === 0) return false;
       const family = isIP(ip);
       return family !== 0 && blockList.check(ip, family === 6 ? 'ipv6' : 'ipv4');
     },

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { closeServer, listenOnFreePort } from '../ports';
 import { anthropicDialect } from './anthropic.dialect';
-import { countTokens, fakeId, lastUserText, promptTokens, splitIntoChunks, systemText } from './fake-llm.text';
+import { countTokens, fakeId, lastUserImages, lastUserText, promptTokens, splitIntoChunks, systemText } from './fake-llm.text';
 import type { FakeLlmError, FakeLlmReply, FakeLlmRequest, FakeLlmResponder } from './fake-llm.types';
 import { ClientGoneError, type LlmDialect, type ReplyPlan, ReplyStream } from './llm-dialect';
 import { ollamaDialect } from './ollama.dialect';
@@ -121,6 +121,7 @@ export class FakeLlmServer {
       model: typeof body.model === 'string' ? body.model : undefined,
       stream: dialect?.isStream(body) ?? false,
       userText: lastUserText(body),
+      userImages: lastUserImages(body),
       systemText: systemText(body),
       receivedAt: new Date(),
       aborted: false,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { FakeLlmImage } from './fake-llm.types';
 
 /** Splits `text` into at most `count` pieces of near-equal length, never inside a code point. */
 export function splitIntoChunks(text: string, count: number): string[] {
@@ -44,6 +45,19 @@ function messagesOf(body: Record<string, unknown>): RawMessage[] {
 export function lastUserText(body: Record<string, unknown>): string {
   const lastUser = messagesOf(body).findLast((message) => message?.role === 'user');
   return lastUser ? textOf(lastUser.content) : '';
+}
+
+export function lastUserImages(body: Record<string, unknown>): FakeLlmImage[] {
+  const content = messagesOf(body).findLast((message) => message?.role === 'user')?.content;
+  if (!Array.isArray(content)) return [];
+  return content.flatMap((part): FakeLlmImage[] => {
+    if (part?.type === 'image_url') {
+      const dataUrl = /^data:([^;,]+);base64,(.*)$/s.exec(String(part.image_url?.url ?? ''));
+      return dataUrl ? [{ mimeType: dataUrl[1], dataBase64: dataUrl[2] }] : [];
+    }
+    if (part?.type === 'image' && part.source?.type === 'base64') return [{ mimeType: String(part.source.media_type), dataBase64: String(part.source.data) }];
+    return [];
+  });
 }
 
 /** Anthropic puts the system prompt in `system`; OpenAI and Ollama use system/developer messages. */

@@ -44,6 +44,12 @@ export interface FakeLlmReply {
   hang?: 'no-response' | 'mid-stream';
 }
 
+/** An image as a request carried it. */
+export interface FakeLlmImage {
+  mimeType: string;
+  dataBase64: string;
+}
+
 /** One request as the fake received it. */
 export interface FakeLlmRequest {
   api: FakeLlmApi | 'unknown';
@@ -56,6 +62,8 @@ export interface FakeLlmRequest {
   stream: boolean;
   /** Text of the last user message (text parts joined), `''` when there is none. */
   userText: string;
+  /** Images of the last user message: OpenAI `image_url` data URLs and Anthropic base64 blocks. */
+  userImages: FakeLlmImage[];
   /** The system prompt, wherever the protocol puts it, `''` when there is none. */
   systemText: string;
   receivedAt: Date;

@@ -78,6 +78,7 @@ describe('agent', () => {
     expect(await refusal({ channel: 'telegram' })).toMatch(/web chat sessions only/);
     expect(await refusal({ model: 'gpt-9' })).toBe('model gpt-9 is not configured; available: echo:echo');
     expect(await refusal({ extraSystemPrompt: 'Be a pirate.' })).toMatch(/^extraSystemPrompt is not supported/);
+    expect(await refusal({ attachments: [{ type: 'image' }] })).toBe('attachments are not supported by agent: send images with chat.send');
     expect(bed.chat.requests).toEqual([]);
   });
 });

@@ -20,8 +20,8 @@ type AgentParams = CoreMethodParamsOf<'agent'>;
  *
  * Of openclaw-node's options, `provider`/`model` choose among the configured models; `thinking`,
  * `label` and `timeout` are accepted and ignored (no thinking levels or session labels here, and
- * LLM_TIMEOUT_MS bounds the model); attachments, an extra system prompt and delivery to a channel
- * are refused.
+ * LLM_TIMEOUT_MS bounds the model); attachments (chat.send takes images), an extra system prompt
+ * and delivery to a channel are refused.
  */
 @Injectable()
 export class AgentMethods implements MethodGroup {
@@ -42,6 +42,7 @@ export class AgentMethods implements MethodGroup {
 
   private async run(params: AgentParams, context: MethodContext) {
     this.refuseRouting(params);
+    if (params.attachments?.length) throw invalid('attachments are not supported by agent: send images with chat.send');
     refuseUnsupported(params);
     const conversation = webchatConversation(this.config.agent.id, params.sessionKey ?? DEFAULT_CONVERSATION);
     const model = chooseModel(this.router, params.provider && params.model ? `${params.provider}:${params.model}` : params.model);

@@ -1,16 +1,15 @@
 import { ControlPlaneError, DetailCodes, ErrorCodes } from '../../ws/protocol/protocol-error';
 import { ConnectionInfo } from '../../ws/server/method.registry';
 
-/** The parts of a chat request Switchboard cannot honour yet; refused rather than ignored. */
+/** What a chat request asks the agent; the parts Switchboard cannot honour are refused, not ignored. */
 export interface ChatInput {
   message: string;
-  attachments?: unknown[];
   extraSystemPrompt?: string;
 }
 
-export function refuseUnsupported(input: ChatInput): void {
-  if (!input.message.trim()) throw invalid('message is empty');
-  if (input.attachments?.length) throw invalid('attachments are not supported yet: send text');
+/** Refuses a request with nothing to answer (no text and no image) or with an extra system prompt. */
+export function refuseUnsupported(input: ChatInput, imageCount = 0): void {
+  if (!input.message.trim() && imageCount === 0) throw invalid('message is empty');
   if (input.extraSystemPrompt?.trim()) throw invalid('extraSystemPrompt is not supported: the agent uses AGENT_SYSTEM_PROMPT');
 }
 

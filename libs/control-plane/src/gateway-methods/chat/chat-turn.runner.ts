@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DirectChatService } from '@switchboard/agent';
 import { isDomainError } from '@switchboard/core';
+import type { LlmImage } from '@switchboard/providers';
 import { WEBCHAT_PLATFORM, WebchatConversation } from '../sessions/webchat-session';
 import { ChatRunRegistry } from './chat-run.registry';
 
@@ -15,6 +16,8 @@ export interface ChatTurnRequest {
   conversation: WebchatConversation;
   sender: { id: string; displayName?: string };
   text: string;
+  /** Images sent with the text (chat.send attachments). */
+  images?: LlmImage[];
   /** "provider:model" among the configured ones; the configured model when absent. */
   model?: string;
   /** Also stops the run (e.g. the caller's connection closed). */
@@ -60,6 +63,7 @@ export class ChatTurnRunner {
         conversationId: request.conversation.conversationId,
         sender: request.sender,
         text: request.text,
+        images: request.images,
         model: request.model,
         signal,
       });

@@ -1,5 +1,6 @@
 import { DomainError, ErrorCode } from '@switchboard/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TINY_PNG_BASE64 } from '@switchboard/testing';
 import { ChatTestBed, hangAfterFirstDelta, startChatTestBed } from '../../testing/gateway-methods/scripted-chat';
 import { Frame, TestSocket } from '../../testing/ws/test-socket';
 import { ChatMethods } from './chat.methods';
@@ -85,15 +86,36 @@ describe('chat.send and chat.abort', () => {
     expect((await sender.request('chat.abort', { sessionKey: 'b', runId: 'run-b1' })).payload).toMatchObject({ aborted: true });
   });
 
-  it('refuses an empty message, attachments and chat platform sessions before any run starts', async () => {
+  it('refuses an empty message, a bad attachment and chat platform sessions before any run starts', async () => {
     const sender = await start();
     const refusal = async (params: Record<string, unknown>) =>
       (await sender.request('chat.send', { sessionKey: 'support', message: 'Hi', idempotencyKey: `k-${Math.random()}`, ...params })).error;
 
     expect(await refusal({ message: '  ' })).toMatchObject({ code: 'INVALID_REQUEST', message: 'message is empty' });
-    expect(await refusal({ attachments: [{ type: 'image' }] })).toMatchObject({ message: 'attachments are not supported yet: send text' });
+    expect(await refusal({ attachments: [{ type: 'image' }] })).toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: "invalid chat.send params: /attachments/0: must have required property 'mimeType'",
+      details: { code: 'INVALID_PARAMS' },
+    });
+    expect(await refusal({ attachments: [{ mimeType: 'image/jpeg', fileName: 'cat.jpg', content: TINY_PNG_BASE64 }] })).toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: 'attachments[0] (cat.jpg): the content is not a valid image/jpeg file',
+      details: { code: 'INVALID_PARAMS' },
+    });
     expect(await refusal({ sessionKey: 'agent:main:telegram:dm:1' })).toMatchObject({ code: 'INVALID_REQUEST' });
     expect(bed.chat.requests).toEqual([]);
+  });
+
+  it('passes image attachments to the turn, with or without text', async () => {
+    const sender = await start();
+    const image = { type: 'image', mimeType: 'image/png', fileName: 'tiny.png', content: TINY_PNG_BASE64 };
+    await sender.request('chat.send', { sessionKey: 'support', message: 'What is this?', idempotencyKey: 'run-img-1', attachments: [image] });
+    await sender.request('chat.send', { sessionKey: 'support', message: '', idempotencyKey: 'run-img-2', attachments: [{ ...image, type: undefined }] });
+
+    expect(bed.chat.requests.map((request) => [request.text, request.images])).toEqual([
+      ['What is this?', [{ mimeType: 'image/png', dataBase64: TINY_PNG_BASE64, fileName: 'tiny.png' }]],
+      ['', [{ mimeType: 'image/png', dataBase64: TINY_PNG_BASE64, fileName: 'tiny.png' }]],
+    ]);
   });
 
   it('needs operator.write to send', async () => {

@@ -6,6 +6,7 @@ import { ControlPlaneServer } from '../../ws/server/control-plane.server';
 import { MethodGroup } from '../method-group';
 import { chooseModel } from '../models/model-choice';
 import { webchatConversation } from '../sessions/webchat-session';
+import { imagesOf } from './chat-attachments';
 import { refuseUnsupported, senderOf } from './chat-request';
 import { ChatRunRegistry } from './chat-run.registry';
 import { ChatTurnOutcome, ChatTurnRunner } from './chat-turn.runner';
@@ -14,7 +15,8 @@ import { ChatTurnOutcome, ChatTurnRunner } from './chat-turn.runner';
  * `chat.send` and `chat.abort`. A send is answered at once with `{runId, status: "accepted"}`;
  * the run then goes on without its caller (a page reload does not stop it) and its `chat` events
  * go to every connection holding operator.read, so each open chat window follows the session.
- * The run id is the idempotency key, as OpenClaw clients expect.
+ * The run id is the idempotency key, as OpenClaw clients expect. Image attachments go to the
+ * model with the message (see imagesOf for what is accepted).
  */
 @Injectable()
 export class ChatMethods implements MethodGroup {
@@ -31,7 +33,8 @@ export class ChatMethods implements MethodGroup {
       schema: CoreMethodParams['chat.send'],
       dedupe: true,
       handler: ({ sessionKey, message, idempotencyKey, attachments }, { connection }) => {
-        refuseUnsupported({ message, attachments });
+        const images = imagesOf(attachments);
+        refuseUnsupported({ message }, images.length);
         const conversation = webchatConversation(this.config.agent.id, sessionKey);
         // Refused now, not as a failed run, when no model is configured.
         chooseModel(this.router);
@@ -40,7 +43,7 @@ export class ChatMethods implements MethodGroup {
         const emit = (state: string, fields: Record<string, unknown> = {}) =>
           server.broadcast('chat', { runId, sessionKey: conversation.sessionKey, seq: ++seq, state, ...fields });
         const run = this.runner.run(
-          { runId, conversation, sender: senderOf(connection), text: message },
+          { runId, conversation, sender: senderOf(connection), text: message, images },
           { onDelta: (delta) => emit('delta', { deltaText: delta }) },
         );
         void run.then((outcome) => emit(outcome.state, finalFields(outcome)));

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { ForbiddenException, Logger, NotFoundException } from '@nestjs/common';
 import { describe, expect, it, vi } from 'vitest';
 import { DomainError, ErrorCode } from '@switchboard/core';
 import { OpenAiError, toOpenAiError } from './openai-error';
@@ -41,6 +41,15 @@ describe('toOpenAiError', () => {
 
   it('shows a userMessage when there is one', () => {
     expect(mapped(new DomainError(ErrorCode.PERMANENT, 'detail', { userMessage: 'Ask the operator.' })).body.message).toBe('Ask the operator.');
+  });
+
+  it("keeps the status, message and code of the gateway's own guard answers (IP rules)", () => {
+    const refused = new ForbiddenException({ error: { code: 'IP_NOT_ALLOWED', message: 'Your address may not use this endpoint.' } });
+    expect(mapped(refused)).toMatchObject({
+      status: 403,
+      body: { message: 'Your address may not use this endpoint.', type: 'invalid_request_error', param: null, code: 'ip_not_allowed' },
+    });
+    expect(mapped(new NotFoundException())).toMatchObject({ status: 404, body: { message: 'Not Found', code: null } });
   });
 
   it('answers anything else with 500 and an error id that is logged with the cause', () => {

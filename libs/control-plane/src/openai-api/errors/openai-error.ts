@@ -68,9 +68,17 @@ export function toOpenAiError(error: unknown, logger: Logger): OpenAiError {
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    return new OpenAiError(status, error.message, status < 500 ? 'invalid_request_error' : 'server_error');
+    const type = status < 500 ? 'invalid_request_error' : 'server_error';
+    // The gateway's own guards (IP rules) answer {error: {code, message}}: keep their words.
+    const gateway = gatewayErrorOf(error.getResponse());
+    return gateway ? new OpenAiError(status, gateway.message, type, gateway.code.toLowerCase()) : new OpenAiError(status, error.message, type);
   }
   const errorId = randomUUID();
   logger.error({ msg: 'unhandled error in the OpenAI-compatible API', errorId, err: error });
   return new OpenAiError(500, `The server had an error while processing your request (error id ${errorId}).`, 'server_error');
+}
+
+function gatewayErrorOf(response: unknown): { code: string; message: string } | null {
+  const error = (response as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  return typeof error?.code === 'string' && typeof error.message === 'string' ? { code: error.code, message: error.message } : null;
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { secretsEqual } from '../../ws/auth/device-token';
-import { DeviceStore, NewPairingRequest, PairedDevice, PairingRequest } from '../../ws/ports/device-store.port';
+import { DeviceAuthState, DeviceStore, NewPairingRequest, PairedDevice, PairingRequest } from '../../ws/ports/device-store.port';
 import { OperatorScope } from '../../ws/protocol/scopes';
 
 /** DeviceStore in memory, for tests. Token hashes are readable to assert that no token is stored. */
@@ -9,8 +8,9 @@ export class InMemoryDeviceStore implements DeviceStore {
   readonly requests = new Map<string, PairingRequest>();
   readonly tokenHashes = new Map<string, string>();
 
-  async findDevice(deviceId: string): Promise<PairedDevice | null> {
-    return this.devices.get(deviceId) ?? null;
+  async findAuthState(deviceId: string): Promise<DeviceAuthState> {
+    const paired = this.devices.get(deviceId) ?? null;
+    return { paired, tokenSha256Hex: paired ? (this.tokenHashes.get(deviceId) ?? null) : null };
   }
 
   async listDevices(): Promise<PairedDevice[]> {
@@ -60,12 +60,18 @@ export class InMemoryDeviceStore implements DeviceStore {
     return request;
   }
 
-  async setTokenHash(deviceId: string, tokenSha256Hex: string): Promise<void> {
-    this.tokenHashes.set(deviceId, tokenSha256Hex);
+  async revoke(deviceId: string): Promise<PairedDevice | null> {
+    const device = this.devices.get(deviceId) ?? null;
+    if (!device) return null;
+    this.devices.delete(deviceId);
+    this.tokenHashes.delete(deviceId);
+    for (const [requestId, request] of this.requests) if (request.deviceId === deviceId) this.requests.delete(requestId);
+    return device;
   }
 
-  async verifyTokenHash(deviceId: string, tokenSha256Hex: string): Promise<boolean> {
-    const stored = this.tokenHashes.get(deviceId);
-    return stored !== undefined && secretsEqual(tokenSha256Hex, stored);
+  async issueTokenHash(deviceId: string, tokenSha256Hex: string): Promise<boolean> {
+    if (!this.devices.has(deviceId) || this.tokenHashes.has(deviceId)) return false;
+    this.tokenHashes.set(deviceId, tokenSha256Hex);
+    return true;
   }
 }

@@ -13,6 +13,8 @@ export interface DevicesAdmin {
   listDevices(): Promise<{ pending: PairingRequest[]; paired: PairedDevice[] }>;
   approveDevice(requestId: string, actor: string): Promise<PairedDevice>;
   rejectDevice(requestId: string, actor: string): Promise<PairingRequest>;
+  /** Unpairs a device: its token stops working and it must ask for pairing again. */
+  revokeDevice(deviceId: string, actor: string): Promise<PairedDevice>;
 }
 
 @Injectable()
@@ -44,6 +46,14 @@ export class DevicesAdminService implements DevicesAdmin {
     if (!request) throw noRequest(requestId);
     this.gateway?.broadcast('device.pair.resolved', { requestId, deviceId: request.deviceId, decision: 'rejected', ts: Date.now() });
     return request;
+  }
+
+  async revokeDevice(deviceId: string, actor: string): Promise<PairedDevice> {
+    const device = await this.devices.revoke(deviceId, Date.now(), actor);
+    if (!device) throw new DomainError(ErrorCode.NOT_FOUND, `no paired device ${deviceId} (see switchboard devices list)`);
+    // Connections it already has would otherwise keep what the revocation takes away.
+    this.gateway?.disconnectDevice(deviceId, 'device revoked');
+    return device;
   }
 }
 

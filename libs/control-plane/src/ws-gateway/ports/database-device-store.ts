@@ -1,21 +1,31 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DevicePairingRequestRecord, DeviceRepository, PairedDeviceRecord } from '@switchboard/persistence';
-import { DeviceStore, NewPairingRequest, PairedDevice, PairingRequest } from '../../ws/ports/device-store.port';
+import { systemClock } from '../../ws/ports/clock.port';
+import { DeviceAuthState, DeviceStore, NewPairingRequest, PairedDevice, PairingRequest } from '../../ws/ports/device-store.port';
 import { OperatorScope, ROLES, Role, isOperatorScope } from '../../ws/protocol/scopes';
+import { PairedDeviceCache } from './paired-device.cache';
+
+// Short, because replicas sharing the database learn of each other's revocations only this late.
+const PAIRED_DEVICE_TTL_MS = 10_000;
+const PAIRED_DEVICE_MAX_ENTRIES = 10_000;
 
 /**
  * The DeviceStore on the database. A device has one open pairing request at most, so a request's
- * id is its device id.
+ * id is its device id. Paired devices are cached for connects; every write here refreshes its
+ * device's entry, so the gateway (and the CLI through its local API) sees its own changes at once.
  */
 @Injectable()
 export class DatabaseDeviceStore implements DeviceStore {
   private readonly logger = new Logger('ControlPlane');
+  private readonly cache = new PairedDeviceCache({ ttlMs: PAIRED_DEVICE_TTL_MS, maxEntries: PAIRED_DEVICE_MAX_ENTRIES }, systemClock);
 
   constructor(private readonly devices: DeviceRepository) {}
 
-  async findDevice(deviceId: string): Promise<PairedDevice | null> {
-    const device = await this.devices.findPaired(deviceId);
-    return device ? toPairedDevice(device) : null;
+  findAuthState(deviceId: string): Promise<DeviceAuthState> {
+    return this.cache.get(deviceId, async (id) => {
+      const { paired, tokenHash } = await this.devices.findAuthState(id);
+      return { paired: paired ? toPairedDevice(paired) : null, tokenSha256Hex: tokenHash };
+    });
   }
 
   async listDevices(): Promise<PairedDevice[]> {
@@ -23,7 +33,7 @@ export class DatabaseDeviceStore implements DeviceStore {
   }
 
   async requestPairing(request: NewPairingRequest): Promise<{ request: PairingRequest; created: boolean }> {
-    const { request: stored, created } = await this.devices.requestPairing({ ...request, at: new Date() });
+    const { request: stored, created } = await this.changing(request.deviceId, () => this.devices.requestPairing({ ...request, at: new Date() }));
     // Without a console, the log is where an operator learns what to approve.
     if (created) {
       this.logger.log(`device ${stored.deviceId} (${stored.clientId}) from ${request.remoteIp} asks to pair as ${stored.role}: switchboard devices approve ${stored.deviceId}`);
@@ -42,21 +52,31 @@ export class DatabaseDeviceStore implements DeviceStore {
 
   /** `resolvedBy` records who decided (the CLI passes "cli"). */
   async approve(requestId: string, scopes: OperatorScope[], atMs: number, resolvedBy = 'control-plane'): Promise<PairedDevice | null> {
-    const device = await this.devices.approve(requestId, scopes, new Date(atMs), resolvedBy);
+    const device = await this.changing(requestId, () => this.devices.approve(requestId, scopes, new Date(atMs), resolvedBy));
     return device ? toPairedDevice(device) : null;
   }
 
   async reject(requestId: string, resolvedBy = 'control-plane'): Promise<PairingRequest | null> {
-    const request = await this.devices.reject(requestId, new Date(), resolvedBy);
+    const request = await this.changing(requestId, () => this.devices.reject(requestId, new Date(), resolvedBy));
     return request ? toPairingRequest(request) : null;
   }
 
-  setTokenHash(deviceId: string, tokenSha256Hex: string): Promise<void> {
-    return this.devices.setTokenHash(deviceId, tokenSha256Hex);
+  async revoke(deviceId: string, atMs: number, resolvedBy = 'control-plane'): Promise<PairedDevice | null> {
+    const device = await this.changing(deviceId, () => this.devices.revoke(deviceId, new Date(atMs), resolvedBy));
+    return device ? toPairedDevice(device) : null;
   }
 
-  verifyTokenHash(deviceId: string, tokenSha256Hex: string): Promise<boolean> {
-    return this.devices.verifyTokenHash(deviceId, tokenSha256Hex);
+  issueTokenHash(deviceId: string, tokenSha256Hex: string): Promise<boolean> {
+    return this.changing(deviceId, () => this.devices.issueTokenHash(deviceId, tokenSha256Hex));
+  }
+
+  // Dropped after the write, so that a read racing it is not kept (see PairedDeviceCache.get).
+  private async changing<T>(deviceId: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      this.cache.invalidate(deviceId);
+    }
   }
 }
 

@@ -15,6 +15,8 @@ import { CONTROL_PLANE_MODULE_OPTIONS, ControlPlaneModuleOptions } from '../cont
 const PRESENCE_LIMIT = 100;
 const HEALTH_MAX_AGE_MS = 10_000;
 const CHANNEL_PROBE = 'channel:';
+// Read once: it is a system call, and presence (which names it) is built on every handshake.
+const HOST = hostname();
 
 interface CachedHealth {
   summary: HealthSummary;
@@ -112,7 +114,7 @@ export class GatewaySnapshotService implements GatewaySnapshot {
       this.presenceState = state;
       this.versions.presence += 1;
     }
-    const self = { host: hostname(), mode: 'gateway', version: this.options.serverVersion, platform: process.platform, ts: Date.now() };
+    const self = { host: HOST, mode: 'gateway', version: this.options.serverVersion, platform: process.platform, ts: Date.now() };
     return [self, ...connections.slice(-PRESENCE_LIMIT).map(presenceOf)];
   }
 

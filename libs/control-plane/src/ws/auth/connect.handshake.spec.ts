@@ -114,7 +114,7 @@ describe('ConnectHandshake', () => {
     const outcome = await accepted({ token: TEST_GATEWAY_TOKEN, device, scopes: ['operator.read'] });
     expect(outcome.deviceToken).toEqual(expect.any(String));
     expect(devices.tokenHashes.get(device.id)).toBe(hashDeviceToken(outcome.deviceToken as string));
-    expect((await devices.findDevice(device.id))?.scopes).toEqual(['operator.read']);
+    expect(devices.devices.get(device.id)?.scopes).toEqual(['operator.read']);
     expect(requested).toEqual([]);
   });
 
@@ -150,15 +150,32 @@ describe('ConnectHandshake', () => {
     expect(outcome).toMatchObject({ closeCode: 1008, badSecret: true, error: { details: { code: 'AUTH_TOKEN_MISMATCH' } } });
   });
 
-  it('rotates the device token when a paired device connects with the gateway token', async () => {
+  it('hands a paired device its token once: later connects with the gateway token keep it valid', async () => {
     const first = await accepted({ token: TEST_GATEWAY_TOKEN, device });
+    const second = await accepted({ token: TEST_GATEWAY_TOKEN, device });
+    expect(second.deviceToken).toBeUndefined();
+    expect((await accepted({ deviceToken: first.deviceToken, device })).authMethod).toBe('device-token');
+  });
+
+  it('refuses a revoked device its token on the next connect and asks it to pair again', async () => {
+    const { deviceToken } = await accepted({ token: TEST_GATEWAY_TOKEN, device });
+    await devices.revoke(device.id);
+
+    const outcome = await rejected({ deviceToken, device }, false);
+    expect(outcome.error.details?.code).toBe('AUTH_TOKEN_MISMATCH');
+    expect((await rejected({ token: TEST_GATEWAY_TOKEN, device }, false)).error.code).toBe('NOT_PAIRED');
+  });
+
+  it('issues a new token when a revoked device is paired again', async () => {
+    const first = await accepted({ token: TEST_GATEWAY_TOKEN, device });
+    await devices.revoke(device.id);
     handshake = new ConnectHandshake(
       { credentials: new StaticGatewayCredentials(), devices, clock: { now: () => NOW }, random: (size) => Buffer.alloc(size, 9), onPairingRequested: () => undefined },
       SETTINGS,
     );
-    const second = await accepted({ token: TEST_GATEWAY_TOKEN, device });
-    expect(second.deviceToken).not.toBe(first.deviceToken);
-    expect((await rejected({ deviceToken: first.deviceToken, device })).error.details?.code).toBe('AUTH_TOKEN_MISMATCH');
+    const again = await accepted({ token: TEST_GATEWAY_TOKEN, device });
+    expect(again.deviceToken).toEqual(expect.any(String));
+    expect(again.deviceToken).not.toBe(first.deviceToken);
   });
 
   it('asks for pairing again when a paired operator device connects as a node', async () => {

@@ -3,10 +3,11 @@ import { CloseCodes, closeReason } from '../protocol/close-codes';
 import { DetailCode, DetailCodes, ErrorCodeName, ErrorCodes, ErrorShape, errorShape } from '../protocol/protocol-error';
 import { OPERATOR_SCOPES, OperatorScope, Role, grantScopes } from '../protocol/scopes';
 import { Clock } from '../ports/clock.port';
-import { DeviceStore, PairingRequest } from '../ports/device-store.port';
+import { DeviceAuthState, DeviceStore, PairingRequest } from '../ports/device-store.port';
 import { GatewayCredentials } from '../ports/gateway-credentials.port';
-import { deviceIdFromPublicKey, importDevicePublicKey, verifyDeviceSignature } from './device-signature';
-import { RandomBytes, hashDeviceToken, issueDeviceToken } from './device-token';
+import { verifyDeviceSignature } from './device-signature';
+import { DeviceKeys } from './device-keys';
+import { RandomBytes, hashDeviceToken, issueDeviceToken, secretsEqual } from './device-token';
 
 export type AuthMethod = 'token' | 'password' | 'device-token' | 'device-signature';
 
@@ -45,7 +46,7 @@ export interface HandshakeAccepted {
   scopes: OperatorScope[];
   authMethod: AuthMethod;
   deviceId?: string;
-  /** A freshly issued device token, sent once in hello-ok. */
+  /** The device's token, issued on its first connect after pairing and sent that once in hello-ok. */
   deviceToken?: string;
 }
 
@@ -66,8 +67,13 @@ export function negotiateProtocol(clientMin: number, clientMax: number, server: 
   return high >= Math.max(clientMin, server.min) ? high : null;
 }
 
+// Devices whose imported keys are kept; one forgotten costs an import and maybe a verification.
+const REMEMBERED_DEVICE_KEYS = 10_000;
+
 /** Decides one `connect`: protocol, device identity, credential, pairing and granted scopes. */
 export class ConnectHandshake {
+  private readonly deviceKeys = new DeviceKeys(REMEMBERED_DEVICE_KEYS);
+
   constructor(
     private readonly deps: HandshakeDeps,
     private readonly settings: HandshakeSettings,
@@ -94,19 +100,19 @@ export class ConnectHandshake {
       if (failure) return failure;
     }
 
-    const method = await this.authenticate(auth, device?.id);
+    const state = device ? await this.deps.devices.findAuthState(device.id) : null;
+    const method = await this.authenticate(auth, state);
     if (typeof method !== 'string') return method;
-    if (method === 'device-token') return this.acceptDeviceToken(request, protocol, role);
-    if (method === 'device-signature') return this.acceptSignedDevice(request, protocol, role);
-    if (!device) return accepted(protocol, role, grantScopes(role, params.scopes ?? [], OPERATOR_SCOPES), method);
-    return this.acceptSharedSecretDevice(request, protocol, role, method);
+    if (!device || !state) return this.acceptWithoutDevice(request, protocol, role, method);
+    if (method === 'device-token' || method === 'device-signature') return this.acceptPairedDevice(request, protocol, role, method, state);
+    return this.acceptSharedSecretDevice(request, protocol, role, method, state);
   }
 
   private checkDevice(params: ConnectParams, device: ConnectDevice, nonce: string): HandshakeRejected | null {
     const invalid = (detail: DetailCode, message: string) => rejected(ErrorCodes.INVALID_REQUEST, detail, message);
-    const publicKey = importDevicePublicKey(device.publicKey);
+    const publicKey = this.deviceKeys.find(device.publicKey);
     if (!publicKey) return invalid(DetailCodes.DEVICE_AUTH_PUBLIC_KEY_INVALID, 'device public key must be a raw Ed25519 key in base64url');
-    if (deviceIdFromPublicKey(publicKey.raw) !== device.id) {
+    if (publicKey.deviceId !== device.id) {
       return invalid(DetailCodes.DEVICE_AUTH_DEVICE_ID_MISMATCH, 'device id is not the SHA-256 of its public key');
     }
     if (device.nonce !== nonce) return invalid(DetailCodes.DEVICE_AUTH_NONCE_MISMATCH, 'device nonce does not match the challenge');
@@ -125,21 +131,22 @@ export class ConnectHandshake {
       nonce: device.nonce,
       platform: params.client.platform,
       deviceFamily: params.client.deviceFamily,
-    });
-    return version ? null : invalid(DetailCodes.DEVICE_AUTH_SIGNATURE_INVALID, 'device signature invalid');
+    }, publicKey.signs);
+    if (!version) return invalid(DetailCodes.DEVICE_AUTH_SIGNATURE_INVALID, 'device signature invalid');
+    this.deviceKeys.verified(device.publicKey, publicKey, version);
+    return null;
   }
 
-  private async authenticate(auth: NonNullable<ConnectParams['auth']>, deviceId: string | undefined): Promise<AuthMethod | HandshakeRejected> {
+  private async authenticate(auth: NonNullable<ConnectParams['auth']>, state: DeviceAuthState | null): Promise<AuthMethod | HandshakeRejected> {
     const mismatch = (detail: DetailCode, message: string) =>
       rejected(ErrorCodes.INVALID_REQUEST, detail, message, { badSecret: true });
     if (auth.deviceToken !== undefined) {
-      const valid = deviceId !== undefined && (await this.deviceTokenValid(deviceId, auth.deviceToken));
-      return valid ? 'device-token' : mismatch(DetailCodes.AUTH_TOKEN_MISMATCH, 'unauthorized: device token mismatch');
+      return isDeviceToken(state, auth.deviceToken) ? 'device-token' : mismatch(DetailCodes.AUTH_TOKEN_MISMATCH, 'unauthorized: device token mismatch');
     }
     if (auth.token !== undefined) {
       if (await this.deps.credentials.verifyToken(auth.token)) return 'token';
       // Clients such as openclaw-node send a paired device's token in `auth.token`.
-      if (deviceId !== undefined && (await this.deviceTokenValid(deviceId, auth.token))) return 'device-token';
+      if (isDeviceToken(state, auth.token)) return 'device-token';
       return mismatch(DetailCodes.AUTH_TOKEN_MISMATCH, 'unauthorized: gateway token mismatch');
     }
     if (auth.password !== undefined) {
@@ -147,55 +154,53 @@ export class ConnectHandshake {
       return mismatch(DetailCodes.AUTH_PASSWORD_MISMATCH, 'unauthorized: password mismatch');
     }
     // The signature was checked before: it proves the key; pairing decides whether the key may in.
-    if (deviceId !== undefined && this.settings.deviceSignatureAuth) return 'device-signature';
+    if (state && this.settings.deviceSignatureAuth) return 'device-signature';
     return rejected(ErrorCodes.INVALID_REQUEST, DetailCodes.AUTH_TOKEN_MISSING, 'unauthorized: gateway token missing');
   }
 
-  private deviceTokenValid(deviceId: string, token: string): Promise<boolean> {
-    return this.deps.devices.verifyTokenHash(deviceId, hashDeviceToken(token));
-  }
-
-  /** A device token grants what the device was approved for, and only for its approved roles. */
-  private async acceptDeviceToken(request: HandshakeRequest, protocol: number, role: Role): Promise<HandshakeOutcome> {
-    const device = request.params.device as ConnectDevice;
-    const paired = await this.deps.devices.findDevice(device.id);
-    if (!paired || !paired.roles.includes(role)) return this.requirePairing(request, role);
-    const scopes = grantScopes(role, request.params.scopes ?? [], paired.scopes);
-    return accepted(protocol, role, scopes, 'device-token', device.id);
+  private acceptWithoutDevice(request: HandshakeRequest, protocol: number, role: Role, method: AuthMethod): HandshakeAccepted {
+    return accepted(protocol, role, grantScopes(role, request.params.scopes ?? [], OPERATOR_SCOPES), method);
   }
 
   /**
-   * A device with no secret (deviceSignatureAuth): an operator must have paired it; it then gets
-   * what it was approved for and a fresh device token. Loopback is not paired automatically here,
-   * since without a shared secret any local user could become an operator.
+   * A device token, or (deviceSignatureAuth) a device with no secret: an operator must have paired
+   * it, and it gets what it was approved for. Loopback is not paired automatically here, since
+   * without a shared secret any local user could become an operator.
    */
-  private async acceptSignedDevice(request: HandshakeRequest, protocol: number, role: Role): Promise<HandshakeOutcome> {
-    const device = request.params.device as ConnectDevice;
-    const paired = await this.deps.devices.findDevice(device.id);
+  private async acceptPairedDevice(request: HandshakeRequest, protocol: number, role: Role, method: AuthMethod, state: DeviceAuthState): Promise<HandshakeOutcome> {
+    const { paired } = state;
     if (!paired || !paired.roles.includes(role)) return this.requirePairing(request, role);
     const scopes = grantScopes(role, request.params.scopes ?? [], paired.scopes);
-    const deviceToken = issueDeviceToken(this.deps.random);
-    await this.deps.devices.setTokenHash(device.id, hashDeviceToken(deviceToken));
-    return { ...accepted(protocol, role, scopes, 'device-signature', device.id), deviceToken };
+    const deviceToken = await this.issueFirstToken(paired.deviceId, state);
+    return withToken(accepted(protocol, role, scopes, method, paired.deviceId), deviceToken);
   }
 
   /**
-   * The gateway token or password with a device identity: a paired device gets a fresh device
-   * token; a new one is paired on loopback (when allowed) or must wait for an operator.
+   * The gateway token or password with a device identity: a new device is paired on loopback
+   * (when allowed) or must wait for an operator.
    */
-  private async acceptSharedSecretDevice(request: HandshakeRequest, protocol: number, role: Role, method: AuthMethod): Promise<HandshakeOutcome> {
+  private async acceptSharedSecretDevice(request: HandshakeRequest, protocol: number, role: Role, method: AuthMethod, state: DeviceAuthState): Promise<HandshakeOutcome> {
     const { params } = request;
     const device = params.device as ConnectDevice;
     const scopes = grantScopes(role, params.scopes ?? [], OPERATOR_SCOPES);
-    const paired = await this.deps.devices.findDevice(device.id);
-    if (!paired || !paired.roles.includes(role)) {
+    if (!state.paired || !state.paired.roles.includes(role)) {
       if (!(request.isLoopback && this.settings.autoPairLoopback)) return this.requirePairing(request, role);
       const { request: pending } = await this.deps.devices.requestPairing(newRequest(request, role));
       await this.deps.devices.approve(pending.requestId, scopes, this.deps.clock.now());
     }
-    const deviceToken = issueDeviceToken(this.deps.random);
-    await this.deps.devices.setTokenHash(device.id, hashDeviceToken(deviceToken));
-    return { ...accepted(protocol, role, scopes, method, device.id), deviceToken };
+    const deviceToken = await this.issueFirstToken(device.id, state);
+    return withToken(accepted(protocol, role, scopes, method, device.id), deviceToken);
+  }
+
+  /**
+   * A paired device gets a token on its first connect, sent once in hello-ok; it keeps working
+   * until the device is revoked, so later connects write nothing.
+   */
+  private async issueFirstToken(deviceId: string, state: DeviceAuthState): Promise<string | undefined> {
+    if (state.tokenSha256Hex !== null) return undefined;
+    const token = issueDeviceToken(this.deps.random);
+    // False when a concurrent connect of the same device issued one first: that one stands.
+    return (await this.deps.devices.issueTokenHash(deviceId, hashDeviceToken(token))) ? token : undefined;
   }
 
   private async requirePairing(request: HandshakeRequest, role: Role): Promise<HandshakeRejected> {
@@ -222,6 +227,14 @@ function newRequest(request: HandshakeRequest, role: Role) {
     scopes: scopes ?? [],
     remoteIp: request.remoteIp,
   };
+}
+
+function isDeviceToken(state: DeviceAuthState | null, token: string): boolean {
+  return !!state?.tokenSha256Hex && secretsEqual(hashDeviceToken(token), state.tokenSha256Hex);
+}
+
+function withToken(outcome: HandshakeAccepted, deviceToken: string | undefined): HandshakeAccepted {
+  return deviceToken === undefined ? outcome : { ...outcome, deviceToken };
 }
 
 function accepted(protocol: number, role: Role, scopes: OperatorScope[], authMethod: AuthMethod, deviceId?: string): HandshakeAccepted {

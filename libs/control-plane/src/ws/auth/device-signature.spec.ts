@@ -49,6 +49,14 @@ describe('verifyDeviceSignature', () => {
     expect(verifyDeviceSignature(key(), signature, fields)).toBe('v3');
   });
 
+  it('finds either version whichever it is told to try first', () => {
+    const v2 = signText(device, deviceAuthPayload('v2', fields));
+    const v3 = signText(device, deviceAuthPayload('v3', fields));
+    expect(verifyDeviceSignature(key(), v2, fields, 'v2')).toBe('v2');
+    expect(verifyDeviceSignature(key(), v3, fields, 'v2')).toBe('v3');
+    expect(verifyDeviceSignature(key(), v2, fields, 'v3')).toBe('v2');
+  });
+
   it('rejects a signature when any signed field differs', () => {
     const signature = signText(device, deviceAuthPayload('v2', fields));
     expect(verifyDeviceSignature(key(), signature, { ...fields, scopes: ['operator.read', 'operator.admin'] })).toBeNull();

@@ -65,12 +65,15 @@ export function importDevicePublicKey(publicKeyBase64Url: string): { raw: Buffer
   }
 }
 
-/** Which payload version the signature covers, or null when it covers neither. */
-export function verifyDeviceSignature(key: KeyObject, signatureBase64Url: string, fields: DeviceAuthFields): DeviceAuthVersion | null {
+/**
+ * Which payload version the signature covers, or null when it covers neither. Newer clients sign
+ * v3, older ones v2, and only the signature says which: both are tried, `first` first (each try
+ * is a full Ed25519 verification, the most expensive step of a connect).
+ */
+export function verifyDeviceSignature(key: KeyObject, signatureBase64Url: string, fields: DeviceAuthFields, first: DeviceAuthVersion = 'v3'): DeviceAuthVersion | null {
   const signature = decodeBase64Url(signatureBase64Url);
   if (!signature || signature.length !== ED25519_SIGNATURE_BYTES) return null;
-  // Newer clients sign v3; older ones v2. The signature itself says which, so try both.
-  for (const version of ['v3', 'v2'] as const) {
+  for (const version of first === 'v3' ? (['v3', 'v2'] as const) : (['v2', 'v3'] as const)) {
     if (verify(null, Buffer.from(deviceAuthPayload(version, fields), 'utf8'), key, signature)) return version;
   }
   return null;

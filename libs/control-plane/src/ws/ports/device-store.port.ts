@@ -39,12 +39,21 @@ export interface PairingRequest {
 
 export type NewPairingRequest = Omit<PairingRequest, 'requestId' | 'createdAtMs'>;
 
+/** What a connect checks about a device, in one lookup. */
+export interface DeviceAuthState {
+  /** Null when the device is not paired for any role. */
+  paired: PairedDevice | null;
+  /** Hex SHA-256 of the device's token; null until the first connect after pairing issues one. */
+  tokenSha256Hex: string | null;
+}
+
 /**
  * Persistence of device identities, pairing requests and device tokens. Tokens are never stored:
- * the control plane hands over the hex SHA-256 of each token it issues and of each it checks.
+ * the control plane hands over the hex SHA-256 of each token it issues.
  */
 export interface DeviceStore {
-  findDevice(deviceId: string): Promise<PairedDevice | null>;
+  /** Runs on every connect with a device identity: implementations should make it cheap. */
+  findAuthState(deviceId: string): Promise<DeviceAuthState>;
   listDevices(): Promise<PairedDevice[]>;
   /** Opens a pairing request, or returns the device's pending one with `created: false`. */
   requestPairing(request: NewPairingRequest): Promise<{ request: PairingRequest; created: boolean }>;
@@ -57,8 +66,11 @@ export interface DeviceStore {
   approve(requestId: string, scopes: OperatorScope[], atMs: number): Promise<PairedDevice | null>;
   /** Removes a pending request; null when none is pending under that id. */
   reject(requestId: string): Promise<PairingRequest | null>;
-  /** Replaces the device's token hash (a new token invalidates the previous one). */
-  setTokenHash(deviceId: string, tokenSha256Hex: string): Promise<void>;
-  /** Whether `tokenSha256Hex` is the hash of the device's current token. */
-  verifyTokenHash(deviceId: string, tokenSha256Hex: string): Promise<boolean>;
+  /** Unpairs a device and drops its token (and any open request); null when it was not paired. */
+  revoke(deviceId: string, atMs: number): Promise<PairedDevice | null>;
+  /**
+   * Stores the hash of a paired device's token unless it has one; false when it has (a concurrent
+   * connect issued it first) or is not paired. A token stays valid until the device is revoked.
+   */
+  issueTokenHash(deviceId: string, tokenSha256Hex: string): Promise<boolean>;
 }

@@ -25,13 +25,31 @@ export const ChatHistoryParamsSchema = Type.Object(
   closed,
 );
 
-// PROTOCOL.md does not define an attachment's fields; the lead's handler validates them.
+/** Image formats a chat message may carry: those every provider that takes images accepts. */
+export const CHAT_IMAGE_MIME_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+/** 5 MiB of base64 (about 3.75 MiB of image): Anthropic's limit per image. */
+export const MAX_CHAT_ATTACHMENT_BASE64_CHARS = 5 * 1024 * 1024;
+export const MAX_CHAT_ATTACHMENTS = 8;
+
+// OpenClaw's attachment shape ({type, mimeType, fileName, content}); images only, since that is
+// what models take. `type` may be left out, as OpenClaw clients do.
+export const ChatAttachmentSchema = Type.Object(
+  {
+    type: Type.Optional(Type.Literal('image')),
+    mimeType: Type.Union(CHAT_IMAGE_MIME_TYPES.map((mimeType) => Type.Literal(mimeType))),
+    fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    content: Type.String({ minLength: 1, maxLength: MAX_CHAT_ATTACHMENT_BASE64_CHARS, format: 'base64' }),
+  },
+  closed,
+);
+export type ChatAttachment = Static<typeof ChatAttachmentSchema>;
+
 export const ChatSendParamsSchema = Type.Object(
   {
     sessionKey: key(),
     message: Type.String(),
     idempotencyKey: idempotencyKey(),
-    attachments: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: 32 })),
+    attachments: Type.Optional(Type.Array(ChatAttachmentSchema, { maxItems: MAX_CHAT_ATTACHMENTS })),
   },
   closed,
 );

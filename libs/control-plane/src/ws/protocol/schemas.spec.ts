@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectParamsSchema, HelloOkSchema } from './connect.schema';
 import { EventFrameSchema, RequestFrameSchema, ResponseFrameSchema } from './frame.schema';
-import { CoreMethodParams } from './method-params.schema';
+import { CoreMethodParams, MAX_CHAT_ATTACHMENTS, MAX_CHAT_ATTACHMENT_BASE64_CHARS } from './method-params.schema';
 import { compileSchema } from './schema-validator';
 
 const validateConnect = compileSchema(ConnectParamsSchema);
@@ -98,6 +98,34 @@ describe('core method params', () => {
     expect(compileSchema(CoreMethodParams.agent)(agent).ok).toBe(true);
     expect(compileSchema(CoreMethodParams.health)({ probe: true }).ok).toBe(true);
     rejection(compileSchema(CoreMethodParams.health)({ probe: 'yes' }));
+  });
+
+  describe('chat.send attachments', () => {
+    const validate = compileSchema(CoreMethodParams['chat.send']);
+    const send = (attachment: Record<string, unknown>) =>
+      validate({ sessionKey: 's', message: 'look', idempotencyKey: 'k', attachments: [{ type: 'image', mimeType: 'image/png', content: 'iVBORw0KGgo=', ...attachment }] });
+
+    it('takes images of the formats models read, in padded base64', () => {
+      expect(send({ fileName: 'cat.png' }).ok).toBe(true);
+      expect(send({ type: undefined, mimeType: 'image/webp' }).ok).toBe(true);
+    });
+
+    it('names what is wrong with a bad attachment', () => {
+      expect(rejection(send({ type: 'file' }))).toBe('/attachments/0/type: must be "image"');
+      expect(rejection(send({ mimeType: 'image/svg+xml' }))).toBe('/attachments/0/mimeType: must be "image/png" or "image/jpeg" or "image/gif" or "image/webp"');
+      expect(rejection(send({ content: 'not base64!' }))).toBe('/attachments/0/content: must match format "base64"');
+      expect(rejection(send({ content: 'iVBORw0KGgo' }))).toBe('/attachments/0/content: must match format "base64"');
+      expect(rejection(send({ content: 'A'.repeat(MAX_CHAT_ATTACHMENT_BASE64_CHARS + 4) }))).toBe(
+        `/attachments/0/content: must NOT have more than ${MAX_CHAT_ATTACHMENT_BASE64_CHARS} characters`,
+      );
+      expect(rejection(send({ url: 'https://example.com/cat.png' }))).toBe('/attachments/0: unexpected property "url"');
+    });
+
+    it('takes at most MAX_CHAT_ATTACHMENTS', () => {
+      const image = { mimeType: 'image/png', content: 'iVBORw0KGgo=' };
+      const attachments = Array.from({ length: MAX_CHAT_ATTACHMENTS + 1 }, () => image);
+      expect(rejection(validate({ sessionKey: 's', message: '', idempotencyKey: 'k', attachments }))).toBe(`/attachments: must NOT have more than ${MAX_CHAT_ATTACHMENTS} items`);
+    });
   });
 
   it('bounds sessions.list paging', () => {

@@ -48,7 +48,9 @@ export class ControlPlaneConnection implements DispatchTarget {
   private seq = 0;
   private handshakeRecorded = false;
   private readonly nonce: string;
-  private readonly abort = new AbortController();
+  // Made when a method first asks for the signal: aborting builds an error object, which every
+  // closing connection would otherwise pay for.
+  private abort: AbortController | null = null;
   private readonly handshakeTimer: NodeJS.Timeout;
 
   constructor(
@@ -76,6 +78,10 @@ export class ControlPlaneConnection implements DispatchTarget {
   }
 
   get signal(): AbortSignal {
+    if (!this.abort) {
+      this.abort = new AbortController();
+      if (this.ws.readyState === WebSocket.CLOSED) this.abort.abort();
+    }
     return this.abort.signal;
   }
 
@@ -228,7 +234,7 @@ export class ControlPlaneConnection implements DispatchTarget {
     this.state = 'closed';
     clearTimeout(this.handshakeTimer);
     this.recordHandshake('closed');
-    this.abort.abort();
+    this.abort?.abort();
     this.env.onClosed(this);
   }
 }

@@ -147,6 +147,17 @@ describe('device pairing over a real socket', () => {
     expect(again.answer.payload.auth).toEqual({ role: 'operator', scopes: ['operator.read'] });
   });
 
+  it('closes the connections of a device when it is revoked, and only those', async () => {
+    plane = await startTestControlPlane();
+    const device = createTestDevice();
+    const { socket } = await plane.connect({ token: TEST_GATEWAY_TOKEN, device });
+    const other = await plane.operator();
+
+    expect(plane.server.disconnectDevice(device.id, 'device revoked')).toBe(1);
+    expect(await socket.closed).toMatchObject({ code: 1008, reason: 'device revoked' });
+    expect((await other.request('health')).ok).toBe(true);
+  });
+
   it('makes a remote device wait for an operator, who approves it; the device then gets its token', async () => {
     plane = await startTestControlPlane({ autoPairLoopback: false });
     const approver = await plane.operator({ scopes: ['operator.read', 'operator.pairing'] });

@@ -148,6 +148,17 @@ export class ControlPlaneServer {
     return this.connections.get(connId)?.sendEvent(event, payload, stateVersion) ?? false;
   }
 
+  /** Closes (1008) the authenticated connections of a device, e.g. once it is revoked; returns how many. */
+  disconnectDevice(deviceId: string, reason: string): number {
+    let closed = 0;
+    for (const connection of this.connections.values()) {
+      if (!connection.authenticated || connection.info.deviceId !== deviceId) continue;
+      connection.close(CloseCodes.POLICY_VIOLATION, reason);
+      closed += 1;
+    }
+    return closed;
+  }
+
   /** The authenticated connections (for presence, status and the admin console). */
   listConnections(): ConnectionInfo[] {
     return [...this.connections.values()].filter((connection) => connection.authenticated).map((connection) => connection.info);
@@ -177,13 +188,16 @@ export class ControlPlaneServer {
       return this.refuse(socket, 503, 'unauthenticated-per-ip');
     }
     if (this.unauthenticated.size >= this.options.maxUnauthenticatedTotal) return this.refuse(socket, 503, 'unauthenticated-total');
-    // Without verifyClient, ws completes the upgrade synchronously, so the counts above cannot race.
+    // Without verifyClient, ws completes the upgrade synchronously, so the counts above cannot race
+    // and the cork holds the 101 answer until the challenge joins it: one write instead of two.
+    socket.cork();
     this.wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
       const connection = new ControlPlaneConnection(ws, ip, isDirectLoopback(request), this.environment);
       this.connections.set(connection.connId, connection);
       this.unauthenticated.add(connection);
       this.unauthenticatedByIp.set(ip, (this.unauthenticatedByIp.get(ip) ?? 0) + 1);
     });
+    socket.uncork();
   };
 
   private refuse(socket: Duplex, status: number, reason: string): void {
