@@ -147,7 +147,10 @@ describe('the web chat page in Chromium against a real gateway', () => {
     await page.setInputFiles('#file', { name: 'tiny.png', mimeType: 'image/png', buffer: Buffer.from(TINY_PNG_BASE64, 'base64') });
     await expect.poll(() => page.locator('#attachments li').textContent()).toContain('tiny.png');
     await page.fill('#message', 'What is in this picture?');
+    // The previous test's reply is still the last one until this one appears.
+    const replies = await page.locator('#messages li.msg.assistant').count();
     await page.click('#send');
+    await expect.poll(() => page.locator('#messages li.msg.assistant').count()).toBe(replies + 1);
 
     const { state } = await watchReply();
     expect(state).toBe('final');
