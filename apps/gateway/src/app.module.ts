@@ -2,15 +2,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AgentModule } from '@switchboard/agent';
 import { ChannelProbes, ChannelsModule } from '@switchboard/channels';
-import { ConfigModule, SwitchboardConfig } from '@switchboard/config';
+import type { SwitchboardConfig } from '@switchboard/config';
 import { OpenAiApiModule } from '@switchboard/control-plane/openai-api/openai-api.module';
 import { ControlPlaneModule } from '@switchboard/control-plane/ws-gateway/control-plane.module';
-import { HealthModule, LoggingModule, MetricsModule } from '@switchboard/observability';
-import { DatabaseProbe, PersistenceModule } from '@switchboard/persistence';
-import { ProvidersModule } from '@switchboard/providers';
-import { QueueModule, QueueProbe } from '@switchboard/queue';
-import { SecurityModule } from '@switchboard/security';
-import { SessionsModule } from '@switchboard/sessions';
+import { HealthModule } from '@switchboard/observability';
+import { DatabaseProbe } from '@switchboard/persistence';
+import { QueueProbe } from '@switchboard/queue';
+import { foundationModules } from './foundation-modules';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { LocalAdminModule } from './local-admin/local-admin.module';
 import { QueueMetricsBridge } from './metrics/queue-metrics.bridge';
@@ -27,14 +25,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
-        LoggingModule.forRoot(config),
-        MetricsModule,
-        PersistenceModule,
-        QueueModule.forRoot(config),
-        SecurityModule,
-        SessionsModule.forRoot(config),
-        ProvidersModule,
+        ...foundationModules(config),
         ChannelsModule.forRoot(config),
         AgentModule.forRoot({ processJobs: !workerProcesses }),
         OpenAiApiModule,

@@ -1,13 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AgentModule } from '@switchboard/agent';
 import { ChannelsModule } from '@switchboard/channels';
-import { ConfigModule, SwitchboardConfig } from '@switchboard/config';
-import { LoggingModule, MetricsModule } from '@switchboard/observability';
-import { PersistenceModule } from '@switchboard/persistence';
-import { ProvidersModule } from '@switchboard/providers';
-import { QueueModule } from '@switchboard/queue';
-import { SecurityModule } from '@switchboard/security';
-import { SessionsModule } from '@switchboard/sessions';
+import type { SwitchboardConfig } from '@switchboard/config';
+import { foundationModules } from '../foundation-modules';
 
 /**
  * A worker process: answers queued messages and sends the replies. It takes no input of its own
@@ -19,14 +14,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        ConfigModule.forRoot(config),
-        LoggingModule.forRoot(config),
-        MetricsModule,
-        PersistenceModule,
-        QueueModule.forRoot(config),
-        SecurityModule,
-        SessionsModule.forRoot(config),
-        ProvidersModule,
+        ...foundationModules(config),
         ChannelsModule.forRoot(config, { receive: false }),
         AgentModule.forRoot({ processJobs: true }),
       ],
