@@ -8,6 +8,8 @@ export type {
   WebhookRequest,
   WebhookResponse,
 } from './channels/channel-adapter';
+export { ExpiringCache } from './cache/expiring-cache';
+export type { ExpiringCacheOptions } from './cache/expiring-cache';
 export { DomainError, ErrorCode, isDomainError } from './errors/domain-error';
 export type { DomainErrorOptions } from './errors/domain-error';
 export type { ReadinessProbe } from './health/readiness-probe';

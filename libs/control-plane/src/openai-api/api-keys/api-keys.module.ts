@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ApiKeyCache } from './api-key.cache';
 import { ApiKeysAdminService } from './api-keys-admin';
 import { CreateApiKeyUseCase } from './use-cases/create-api-key/create-api-key.use-case';
 import { ListApiKeysUseCase } from './use-cases/list-api-keys/list-api-keys.use-case';
 import { RevokeApiKeyUseCase } from './use-cases/revoke-api-key/revoke-api-key.use-case';
 import { VerifyApiKeyUseCase } from './use-cases/verify-api-key/verify-api-key.use-case';
 
-const providers = [CreateApiKeyUseCase, ListApiKeysUseCase, RevokeApiKeyUseCase, VerifyApiKeyUseCase, ApiKeysAdminService];
+const providers = [ApiKeyCache, CreateApiKeyUseCase, ListApiKeysUseCase, RevokeApiKeyUseCase, VerifyApiKeyUseCase, ApiKeysAdminService];
 
 /** API keys of the OpenAI-compatible API. Needs the repositories (PersistenceModule, global). */
 @Module({ providers, exports: providers })

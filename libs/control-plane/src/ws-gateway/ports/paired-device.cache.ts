@@ -1,21 +1,8 @@
+import { ExpiringCache, type ExpiringCacheOptions } from '@switchboard/core';
 import { Clock } from '../../ws/ports/clock.port';
 import { DeviceAuthState } from '../../ws/ports/device-store.port';
 
-export interface PairedDeviceCacheOptions {
-  /**
-   * How long an entry is trusted. Writes made through this process drop their device's entry at
-   * once; a change made by another replica on the same database (an approval, a revocation) is
-   * seen here only once the entry expires, so this bounds how long such a change can lag.
-   */
-  ttlMs: number;
-  /** Past this many devices the oldest entry goes. */
-  maxEntries: number;
-}
-
-interface Entry {
-  state: DeviceAuthState;
-  expiresAtMs: number;
-}
+export type PairedDeviceCacheOptions = ExpiringCacheOptions;
 
 /**
  * The auth state of paired devices, so that a device reconnecting does not cost a database read.
@@ -23,22 +10,14 @@ interface Entry {
  * anyway, and strangers inventing device ids must not push paired devices out.
  */
 export class PairedDeviceCache {
-  private readonly entries = new Map<string, Entry>();
-  // Bumped by every invalidation: a load that started before one may have read the old row.
-  private generation = 0;
+  private readonly cache: ExpiringCache<DeviceAuthState>;
 
-  constructor(
-    private readonly options: PairedDeviceCacheOptions,
-    private readonly clock: Clock,
-  ) {}
+  constructor(options: PairedDeviceCacheOptions, clock: Clock) {
+    this.cache = new ExpiringCache(options, () => clock.now());
+  }
 
-  async get(deviceId: string, load: (deviceId: string) => Promise<DeviceAuthState>): Promise<DeviceAuthState> {
-    const entry = this.entries.get(deviceId);
-    if (entry && entry.expiresAtMs > this.clock.now()) return entry.state;
-    const generation = this.generation;
-    const state = await load(deviceId);
-    if (generation === this.generation) this.remember(deviceId, state);
-    return state;
+  get(deviceId: string, load: (deviceId: string) => Promise<DeviceAuthState>): Promise<DeviceAuthState> {
+    return this.cache.get(deviceId, load, (state) => state.paired !== null);
   }
 
   /**
@@ -46,17 +25,6 @@ export class PairedDeviceCache {
    * it once the write is done, so that no read racing the write is kept.
    */
   invalidate(deviceId: string): void {
-    this.generation += 1;
-    this.entries.delete(deviceId);
-  }
-
-  private remember(deviceId: string, state: DeviceAuthState): void {
-    this.entries.delete(deviceId);
-    if (!state.paired) return;
-    if (this.entries.size >= this.options.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
-    this.entries.set(deviceId, { state, expiresAtMs: this.clock.now() + this.options.ttlMs });
+    this.cache.invalidate(deviceId);
   }
 }

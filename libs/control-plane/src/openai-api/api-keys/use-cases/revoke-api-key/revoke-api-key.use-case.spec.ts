@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRepository } from '@switchboard/persistence';
 import { TestDatabase, openTestDatabase } from '@switchboard/persistence/security/testing-databases';
+import { ApiKeyCache } from '../../api-key.cache';
 import { CreateApiKeyUseCase } from '../create-api-key/create-api-key.use-case';
 import { VerifyApiKeyUseCase } from '../verify-api-key/verify-api-key.use-case';
 import { RevokeApiKeyUseCase } from './revoke-api-key.use-case';
@@ -21,8 +22,10 @@ describe('RevokeApiKeyUseCase', () => {
     database = await openTestDatabase('pglite');
     const keys = new ApiKeyRepository(database.db);
     create = new CreateApiKeyUseCase(keys);
-    revoke = new RevokeApiKeyUseCase(keys);
-    verify = new VerifyApiKeyUseCase(keys);
+    // One cache, as in the gateway: a key verified (and so cached) before its revocation stops working.
+    const cache = new ApiKeyCache();
+    revoke = new RevokeApiKeyUseCase(keys, cache);
+    verify = new VerifyApiKeyUseCase(keys, cache);
   });
   afterAll(() => database.close());
 

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiKeyRepository } from '@switchboard/persistence';
 import { TestDatabase, openTestDatabase } from '@switchboard/persistence/security/testing-databases';
 import { generateApiKey } from '../../api-key-secret';
+import { ApiKeyCache } from '../../api-key.cache';
 import { CreateApiKeyUseCase } from '../create-api-key/create-api-key.use-case';
 import { VerifyApiKeyUseCase } from './verify-api-key.use-case';
 
@@ -22,13 +23,25 @@ describe('VerifyApiKeyUseCase', () => {
     database = await openTestDatabase('pglite');
     keys = new ApiKeyRepository(database.db);
     create = new CreateApiKeyUseCase(keys);
-    verify = new VerifyApiKeyUseCase(keys);
+    verify = new VerifyApiKeyUseCase(keys, new ApiKeyCache());
   });
   afterAll(() => database.close());
 
   it('returns the key record for a valid key', async () => {
     const { key, apiKey } = await newKey();
     expect(await verify.execute(key, t0)).toEqual({ ...apiKey, lastUsedAt: t0 });
+  });
+
+  it('reads a verified key from the database once, and an unknown one every time', async () => {
+    const { key } = await newKey();
+    const reads = vi.spyOn(keys, 'findByHash');
+    const unknown = generateApiKey().key;
+    for (let i = 0; i < 3; i++) {
+      expect(await verify.execute(key, t0)).not.toBeNull();
+      expect(await verify.execute(unknown, t0)).toBeNull();
+    }
+    expect(reads).toHaveBeenCalledTimes(4);
+    reads.mockRestore();
   });
 
   it('returns null for unknown, malformed and revoked keys', async () => {
