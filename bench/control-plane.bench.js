@@ -1,7 +1,10 @@
-// Control-plane benchmark: the built gateway on 127.0.0.1 (embedded store, echo model) under
-// WebSocket handshakes, `health` round trips, idle authenticated connections, and
-// /v1/chat/completions. Every loop is bounded in count and in time.
-//   npm run bench:control-plane [-- --seconds N --clients N --idle 1000,10000 --cpu-prof]
+// Control-plane benchmark: the built gateway on 127.0.0.1 (echo model) under WebSocket
+// handshakes, `health` round trips, idle authenticated connections, and /v1/chat/completions.
+// Every loop is bounded in count and in time.
+//   npm run bench:control-plane [-- --seconds N --clients N --idle 1000,10000 --cpu-prof
+//                                   --store embedded|postgres]
+// --store postgres: a new database on the local PostgreSQL and BullMQ on Redis database 12
+// (production mode) instead of an embedded PGlite data dir.
 const { execFileSync } = require('node:child_process');
 const { createHash, generateKeyPairSync, sign } = require('node:crypto');
 const fs = require('node:fs');
@@ -14,7 +17,7 @@ const { monotonicUs, summarizeProfile } = require('./lib/cpu-profile');
 const { hasFlag, intListFlag } = require('./lib/flags');
 const { startGateway } = require('./lib/gateway');
 const { memoryOf } = require('./lib/rss');
-const { migrate, printJson, ROOT } = require('./lib/services');
+const { createDatabase, migrate, printJson, REDIS_URL, ROOT } = require('./lib/services');
 const { percentile, round } = require('./lib/stats');
 const { printTable } = require('./lib/table');
 const { sleep, withTimeout } = require('./lib/time');
@@ -48,10 +51,14 @@ async function main() {
   const idleCounts = intListFlag(process.argv, '--idle', [1_000, 10_000]);
   const completionClients = intListFlag(process.argv, '--completion-clients', [1, 10, clients]);
   const cpuProf = hasFlag(process.argv, '--cpu-prof');
+  const store = process.argv.includes('--store') ? process.argv[process.argv.indexOf('--store') + 1] : 'embedded';
+  if (!['embedded', 'postgres'].includes(store)) throw new Error('--store: expected embedded or postgres');
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-cp-'));
+  const database = store === 'postgres' ? await createDatabase() : undefined;
   const env = {
     SWITCHBOARD_DATA_DIR: dataDir,
+    ...(database ? { DATABASE_URL: database.url, REDIS_URL: `${REDIS_URL}/12` } : {}),
     GATEWAY_TOKEN: TOKEN,
     LLM_PROVIDER: 'echo',
     RATE_LIMIT_PER_MINUTE: '0',
@@ -101,7 +108,7 @@ async function main() {
         log(`/v1/chat/completions, ${count} client(s), ${seconds} s`);
         const agent = new http.Agent({ keepAlive: true, maxSockets: count });
         try {
-          results[`completions${count}`] = await runLoop(count, seconds, () => completion(gateway.port, apiKey, agent));
+          results[`completions${count}`] = await runLoop(count, seconds, (worker) => completion(gateway.port, apiKey, agent, worker));
         } finally {
           agent.destroy();
         }
@@ -120,8 +127,9 @@ async function main() {
     if (cpuProf) results.hotspots = hotspots(profileDir, results);
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
+    await database?.drop();
   }
-  report(results, { seconds, handshakeSeconds, clients });
+  report(results, { seconds, handshakeSeconds, clients, store });
 }
 
 function log(text) {
@@ -224,9 +232,12 @@ async function openIdle(url, count, sockets = []) {
   return sockets;
 }
 
-const BODY = JSON.stringify({ model: 'echo', messages: [{ role: 'user', content: 'Hello, bench.' }] });
+// Each client is its own API user, so its own conversation: one conversation runs one turn at a
+// time (like a chat), and N clients in one conversation would measure that, not the gateway.
+const bodyFor = (worker) => JSON.stringify({ model: 'echo', user: `bench-${worker}`, messages: [{ role: 'user', content: 'Hello, bench.' }] });
 
-function completion(port, apiKey, agent) {
+function completion(port, apiKey, agent, worker) {
+  const body = bodyFor(worker);
   return new Promise((resolve, reject) => {
     const request = http.request(
       {
@@ -236,7 +247,7 @@ function completion(port, apiKey, agent) {
         method: 'POST',
         agent,
         timeout: REQUEST_TIMEOUT_MS,
-        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY) },
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       },
       (response) => {
         const chunks = [];
@@ -249,7 +260,7 @@ function completion(port, apiKey, agent) {
     );
     request.on('timeout', () => request.destroy(new Error('completion timed out')));
     request.on('error', reject);
-    request.end(BODY);
+    request.end(body);
   });
 }
 
@@ -344,7 +355,7 @@ async function idleMemory(gateway, counts) {
   return { baseRssMb: baseKb / 1024, steps };
 }
 
-function report(results, { seconds, handshakeSeconds, clients }) {
+function report(results, { seconds, handshakeSeconds, clients, store }) {
   const verdict = (key, value) => {
     const met = TARGETS[key].met(value);
     return met === undefined ? '' : met ? 'met' : 'MISSED';
@@ -360,7 +371,7 @@ function report(results, { seconds, handshakeSeconds, clients }) {
     TARGETS[key] ? verdict(key, figure.perSecond) : '',
   ];
   process.stdout.write(
-    `\nControl plane on 127.0.0.1 (handshakes ${handshakeSeconds} s, other loops ${seconds} s; rate = median of whole seconds)\n\n`,
+    `\nControl plane on 127.0.0.1, ${store} store (handshakes ${handshakeSeconds} s, other loops ${seconds} s; rate = median of whole seconds)\n\n`,
   );
   const rows = [
     rateRow('signed handshakes/s, sequential', 'none', results.signedSequential),
@@ -396,7 +407,7 @@ function report(results, { seconds, handshakeSeconds, clients }) {
   }
   process.stdout.write('\n');
   const rounded = JSON.parse(JSON.stringify(results, (key, value) => (key === 'window' ? undefined : typeof value === 'number' ? round(value) : value)));
-  printJson('control-plane', { seconds, handshakeSeconds, clients, results: rounded });
+  printJson('control-plane', { store, seconds, handshakeSeconds, clients, results: rounded });
 }
 
 main().catch((error) => {
