@@ -53,7 +53,11 @@ describe.each(TEST_DATABASE_KINDS)('MessageRepository on %s', (kind) => {
   it('gives the history window oldest first, without the excluded message, replies included', async () => {
     const platform = uniquePlatform();
     const identity = identityOf(platform, 'chat-9');
-    const accept = async (text: string) => (await messages.acceptInbound(identity, inboundDm(platform, '9', { text }), new Date())).message!;
+    const accept = async (text: string) => {
+      // Timestamps have millisecond precision: each message gets its own.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return (await messages.acceptInbound(identity, inboundDm(platform, '9', { text }), new Date())).message!;
+    };
     const one = await accept('one');
     const turn = await turns.begin(one.id);
     await turns.saveGenerated(turn.id, one.sessionId, { text: 'reply to one', parts: ['reply to one'], model: 'echo:m' });

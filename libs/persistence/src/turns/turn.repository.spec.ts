@@ -35,9 +35,13 @@ describe.each(TEST_DATABASE_KINDS)('TurnRepository on %s', (kind) => {
     const platform = uniquePlatform();
     const identity = { key: `agent:main:${platform}:dm:chat-2`, agentId: 'main', platform, accountId: 'default', chatType: 'dm' as const, chatId: 'chat-2' };
     const accept = async (text: string) => messages.acceptInbound(identity, inboundDm(platform, '2', { text }), new Date());
+    // Timestamps have millisecond precision: each message gets its own.
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
     const first = (await accept('first')).message!;
     const firstTurn = await turns.begin(first.id);
+    await tick();
     await turns.saveGenerated(firstTurn.id, first.sessionId, { text: 'reply to first', parts: ['reply to first'], model: null });
+    await tick();
     const { message: second, session } = await accept('second');
 
     const start = await turns.start(second!.id, 10);
