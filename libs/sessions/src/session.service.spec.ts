@@ -43,6 +43,8 @@ describe('SessionService.acceptInbound', () => {
 
   it('resets a stale session so that the new conversation starts with the message that found it stale', async () => {
     const before = await service.acceptInbound(message('200', 'yesterday'), new Date(2026, 10, 21, 23, 0));
+    // Stored timestamps come from the database clock, in milliseconds: keep the messages apart.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const nextMorning = new Date(2026, 10, 22, 4, 30);
     const opening = await service.acceptInbound(message('200', 'good morning'), nextMorning);
     const resetAt = opening.session.resetAt!;
