@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayProcess, run, GATEWAY_MAIN, tempDir } from './support/gateway-process';
 import { REDIS_URL, createTestDatabase } from './support/postgres';
@@ -72,6 +74,14 @@ describe('gateway process', () => {
     expect(result.stderr.trim().split('\n')).toEqual([
       'switchboard: invalid configuration: PORT (gateway.port): expected a TCP port number',
     ]);
+  });
+
+  it('creates the embedded database of a first start apart, and names the directory when that fails', async () => {
+    const notADirectory = path.join(tempDir('blocked'), 'file');
+    fs.writeFileSync(notADirectory, 'a file where the data directory should be');
+    const result = await run([GATEWAY_MAIN], { SWITCHBOARD_DATA_DIR: notADirectory, PORT: '0', LOG_LEVEL: 'warn' });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(`creating the embedded database in ${notADirectory} failed`);
   });
 
   it('refuses to open an embedded data directory that another gateway holds', async () => {

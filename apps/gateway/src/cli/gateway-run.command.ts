@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { EarlyListener } from '../early-listener';
 import { tuneV8ForGateway } from '../v8-tuning';
 import { GlobalOptions, loadCliConfig } from './cli-config';
+import { createEmbeddedStoreApart } from './first-start';
 import { stopOnSignals } from './stop-on-signals';
 
 interface RunOptions {
@@ -23,8 +24,12 @@ export function gatewayRunCommand(global: () => GlobalOptions): Command {
       // Listen first: /health answers while the application loads and the database opens.
       const listener = new EarlyListener();
       const url = await listener.listen(config.gateway.port, config.gateway.host);
-      const { startGateway } = await import('../gateway.js');
-      const gateway = await startGateway(config, listener, url, global().config).catch(async (error: unknown) => {
+      const start = async () => {
+        await createEmbeddedStoreApart(config, global().config);
+        const { startGateway } = await import('../gateway.js');
+        return startGateway(config, listener, url, global().config);
+      };
+      const gateway = await start().catch(async (error: unknown) => {
         await listener.close();
         throw error;
       });
