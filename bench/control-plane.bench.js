@@ -9,10 +9,12 @@ const { execFileSync } = require('node:child_process');
 const { createHash, generateKeyPairSync, sign } = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
+const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { WebSocket } = require('ws');
 const { intFlag } = require('./lib/args');
+const { cpuMsOf } = require('./lib/cpu');
 const { monotonicUs, summarizeProfile } = require('./lib/cpu-profile');
 const { hasFlag, intListFlag } = require('./lib/flags');
 const { startGateway } = require('./lib/gateway');
@@ -86,21 +88,21 @@ async function main() {
       await Promise.all(devices.map((device, worker) => handshake(url, { device, worker })));
 
       log(`signed handshakes, sequential, ${handshakeSeconds} s`);
-      results.signedSequential = await runLoop(1, handshakeSeconds, (worker) => handshake(url, { device: devices[worker], worker }));
+      results.signedSequential = await runLoop(gateway.pid, 1, handshakeSeconds, (worker) => handshake(url, { device: devices[worker], worker }));
       log(`signed handshakes, ${clients} concurrent, ${handshakeSeconds} s`);
-      results.signedConcurrent = await runLoop(clients, handshakeSeconds, (worker) => handshake(url, { device: devices[worker], worker }));
+      results.signedConcurrent = await runLoop(gateway.pid, clients, handshakeSeconds, (worker) => handshake(url, { device: devices[worker], worker }));
       log(`token-only handshakes, sequential, ${handshakeSeconds} s`);
-      results.tokenSequential = await runLoop(1, handshakeSeconds, () => handshake(url, {}));
+      results.tokenSequential = await runLoop(gateway.pid, 1, handshakeSeconds, () => handshake(url, {}));
       log(`token-only handshakes, ${clients} concurrent, ${handshakeSeconds} s`);
-      results.tokenConcurrent = await runLoop(clients, handshakeSeconds, (worker) => handshake(url, { worker }));
+      results.tokenConcurrent = await runLoop(gateway.pid, clients, handshakeSeconds, (worker) => handshake(url, { worker }));
 
       for (const count of [1, clients]) {
         log(`health over ${count} connection(s), ${seconds} s`);
         const sockets = await openIdle(url, count);
         try {
-          results[`health${count}`] = await runLoop(count, seconds, (worker) => sockets[worker].request('health'));
+          results[`health${count}`] = await runLoop(gateway.pid, count, seconds, (worker) => sockets[worker].request('health'));
         } finally {
-          for (const socket of sockets) socket.ws.terminate();
+          for (const socket of sockets) socket.reset();
         }
       }
 
@@ -108,7 +110,7 @@ async function main() {
         log(`/v1/chat/completions, ${count} client(s), ${seconds} s`);
         const agent = new http.Agent({ keepAlive: true, maxSockets: count });
         try {
-          results[`completions${count}`] = await runLoop(count, seconds, (worker) => completion(gateway.port, apiKey, agent, worker));
+          results[`completions${count}`] = await runLoop(gateway.pid, count, seconds, (worker) => completion(gateway.port, apiKey, agent, worker));
         } finally {
           agent.destroy();
         }
@@ -166,8 +168,9 @@ function connectParams(nonce, device) {
 
 /** A raw `ws` client of the control plane: one pending request at a time per id. */
 class BenchSocket {
-  constructor(ws) {
+  constructor(ws, tcp) {
     this.ws = ws;
+    this.tcp = tcp;
     this.nextId = 0;
     this.pending = new Map();
     this.challenge = new Promise((resolve, reject) => {
@@ -194,7 +197,21 @@ class BenchSocket {
 
   static open(url, worker = 0) {
     const localAddress = `127.0.0.${1 + (worker % SOURCE_ADDRESSES)}`;
-    return new BenchSocket(new WebSocket(url, { perMessageDeflate: false, localAddress }));
+    let tcp;
+    // As ws connects, keeping the socket for reset(). `path` is the URL's here, not a socket path.
+    const createConnection = (options) => (tcp = net.connect({ ...options, path: undefined }));
+    const ws = new WebSocket(url, { perMessageDeflate: false, localAddress, createConnection });
+    return new BenchSocket(ws, tcp);
+  }
+
+  /**
+   * Drops the connection with a TCP reset. A client that closes keeps the connection's port in
+   * TIME_WAIT for a minute, and with bound source addresses finding a free port gets slower as
+   * they pile up: after some 20,000 handshakes the bench spent 2–3 ms of its own CPU per connect
+   * and measured itself rather than the gateway.
+   */
+  reset() {
+    this.tcp.resetAndDestroy();
   }
 
   request(method, params) {
@@ -218,7 +235,7 @@ async function handshake(url, { device, worker }) {
   try {
     await socket.connect(device);
   } finally {
-    socket.ws.terminate();
+    socket.reset();
   }
 }
 
@@ -266,14 +283,18 @@ function completion(port, apiKey, agent, worker) {
 
 /**
  * `workers` closed loops of `operation(worker)` for `seconds` (and at most MAX_OPERATIONS in all).
- * The rate is the median of the whole seconds; latency percentiles are over every operation.
+ * The rate is the median of the whole seconds; latency percentiles are over every operation. The
+ * CPU time per operation of the gateway and of this process tells which of the two bounds the
+ * rate when they share the machine's cores.
  */
-async function runLoop(workers, seconds, operation) {
+async function runLoop(gatewayPid, workers, seconds, operation) {
   const latencies = [];
   const perSecond = new Array(seconds).fill(0);
   let errors = 0;
   let firstError;
   const fromUs = monotonicUs();
+  const gatewayCpuMs = cpuMsOf(gatewayPid);
+  const benchCpu = process.cpuUsage();
   const started = performance.now();
   const deadline = started + seconds * 1_000;
   const worker = async (index) => {
@@ -296,6 +317,8 @@ async function runLoop(workers, seconds, operation) {
   await Promise.all(Array.from({ length: workers }, (_, index) => worker(index)));
   const elapsedS = (performance.now() - started) / 1_000;
   const window = { fromUs, toUs: monotonicUs() };
+  const operations = Math.max(1, latencies.length);
+  const benchCpuUs = process.cpuUsage(benchCpu);
   if (firstError) log(`  ${errors} errors, first: ${firstError}`);
   return {
     workers,
@@ -306,6 +329,8 @@ async function runLoop(workers, seconds, operation) {
     overall: latencies.length / elapsedS,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
+    gatewayCpuUsPerOp: ((cpuMsOf(gatewayPid) - gatewayCpuMs) * 1_000) / operations,
+    benchCpuUsPerOp: (benchCpuUs.user + benchCpuUs.system) / operations,
     window,
   };
 }
@@ -329,7 +354,7 @@ async function idleMemory(gateway, counts) {
   const url = `ws://127.0.0.1:${gateway.port}/`;
   // One batch opened and closed first, so the baseline already holds what the first connection loads.
   const warmUp = await openIdle(url, IDLE_BATCH * 4);
-  for (const socket of warmUp) socket.ws.terminate();
+  for (const socket of warmUp) socket.reset();
   await sleep(IDLE_SETTLE_MS * 2);
   const baseKb = memoryOf(gateway.pid).rssMb * 1024;
   const steps = [];
@@ -350,7 +375,7 @@ async function idleMemory(gateway, counts) {
       steps.push({ target: count, reached: open, rssMb: rssKb / 1024, perConnectionKb: (rssKb - baseKb) / open });
     }
   } finally {
-    for (const socket of sockets) socket.ws.terminate();
+    for (const socket of sockets) socket.reset();
   }
   return { baseRssMb: baseKb / 1024, steps };
 }
@@ -365,6 +390,8 @@ function report(results, { seconds, handshakeSeconds, clients, store }) {
     round(figure.perSecond),
     round(figure.p50Ms),
     round(figure.p99Ms),
+    round(figure.gatewayCpuUsPerOp),
+    round(figure.benchCpuUsPerOp),
     figure.errors,
     TARGETS[key]?.target ?? '—',
     TARGETS[key]?.openclaw ?? '—',
@@ -384,7 +411,7 @@ function report(results, { seconds, handshakeSeconds, clients, store }) {
   for (const key of Object.keys(results).filter((name) => /^completions\d+$/.test(name))) {
     rows.push(rateRow(`completions/s, ${results[key].workers} client(s)`, 'completions', results[key]));
   }
-  printTable(['figure', 'rate/s', 'p50 ms', 'p99 ms', 'errors', 'target', 'OpenClaw', ''], rows);
+  printTable(['figure', 'rate/s', 'p50 ms', 'p99 ms', 'gateway CPU µs/op', 'bench CPU µs/op', 'errors', 'target', 'OpenClaw', ''], rows);
 
   process.stdout.write(`\nIdle authenticated connections (RSS before: ${round(results.idle.baseRssMb)} MB)\n\n`);
   printTable(
