@@ -17,7 +17,6 @@ describe('DirectChatService', () => {
     const sessions = new SessionRepository(database.db);
     return new DirectChatService(
       new SessionService(sessions, messages, config),
-      messages,
       new TurnRepository(database.db),
       new InProcessSessionLock(),
       new LlmRouter(config, new SwitchboardMetrics()),

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectConfig, SwitchboardConfig } from '@switchboard/config';
 import type { Attachment, InboundMessage } from '@switchboard/core';
-import { MessageRepository, TurnRepository } from '@switchboard/persistence';
+import { TurnRepository } from '@switchboard/persistence';
 import { LlmImage, LlmMessage, LlmRouter } from '@switchboard/providers';
 import { SessionLock, SessionService } from '@switchboard/sessions';
 import { buildPrompt } from '../turn/prompt-builder';
@@ -40,7 +40,6 @@ export type DirectChatEvent =
 export class DirectChatService {
   constructor(
     private readonly sessions: SessionService,
-    private readonly messages: MessageRepository,
     private readonly turns: TurnRepository,
     private readonly lock: SessionLock,
     private readonly router: LlmRouter,
