@@ -3,10 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { SwitchboardConfig } from '@switchboard/config';
+import { childCli } from './child-cli';
 
 const run = promisify(execFile);
-// The `switchboard` CLI beside this file once built.
-const CLI = path.join(__dirname, 'cli.js');
 
 /**
  * On the first start of an embedded gateway, creates and migrates its database with
@@ -16,9 +15,9 @@ const CLI = path.join(__dirname, 'cli.js');
  */
 export async function createEmbeddedStoreApart(config: SwitchboardConfig, configFile: string | undefined): Promise<void> {
   if (config.database.url || fs.existsSync(path.join(config.database.dataDir, 'pglite'))) return;
-  const env = { ...process.env, SWITCHBOARD_DATA_DIR: config.database.dataDir, ...(configFile ? { SWITCHBOARD_CONFIG: configFile } : {}) };
+  const migrate = childCli(['db', 'migrate'], configFile);
   try {
-    await run(process.execPath, [CLI, 'db', 'migrate'], { env });
+    await run(migrate.file, migrate.args, { env: migrate.env });
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();
     throw new Error(`creating the embedded database in ${config.database.dataDir} failed: ${stderr || String(error)}`);

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import {
   BeforeApplicationShutdown,
   DynamicModule,
@@ -12,9 +11,8 @@ import {
 } from '@nestjs/common';
 import { InjectConfig, type SwitchboardConfig } from '@switchboard/config';
 import type { ReadinessProbe } from '@switchboard/core';
+import { childCli } from '../cli/child-cli';
 
-// The `switchboard` CLI beside this file once built.
-const CLI = path.join(__dirname, '..', 'cli', 'cli.js');
 const RESTART_DELAY_MS = 1_000;
 // Past the workers' own drain time, before they are killed.
 const STOP_MARGIN_MS = 2_000;
@@ -56,9 +54,9 @@ export class WorkerProcesses implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private start(number: number): void {
-    const env = { ...process.env, ...(this.configFile ? { SWITCHBOARD_CONFIG: this.configFile } : {}) };
+    const worker = childCli(['worker'], this.configFile);
     // The IPC channel closes when the gateway dies however it dies: the worker then stops too.
-    const child = spawn(process.execPath, [...process.execArgv, CLI, 'worker'], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = spawn(worker.file, [...process.execArgv, ...worker.args], { env: worker.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.children.add(child);
     child.once('exit', (code, signal) => {
       this.children.delete(child);
