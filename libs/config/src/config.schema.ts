@@ -139,9 +139,9 @@ export const configSchema = z
       .prefault({}),
     queue: z
       .object({
-        concurrency: key(positiveInt('a positive whole number').default(8), {
+        concurrency: key(positiveInt('a positive whole number').default(64), {
           env: 'QUEUE_CONCURRENCY',
-          description: 'Jobs processed at once per queue in this process.',
+          description: 'Jobs processed at once per queue in this process (turns mostly wait on the model, so keep it well above the core count).',
         }),
         attempts: key(positiveInt('a positive whole number').default(5), {
           env: 'QUEUE_ATTEMPTS',

@@ -8,6 +8,8 @@ export type {
   WebhookRequest,
   WebhookResponse,
 } from './channels/channel-adapter';
+export { MicroBatcher } from './batching/micro-batcher';
+export type { MicroBatcherOptions } from './batching/micro-batcher';
 export { ExpiringCache } from './cache/expiring-cache';
 export type { ExpiringCacheOptions } from './cache/expiring-cache';
 export { DomainError, ErrorCode, isDomainError } from './errors/domain-error';

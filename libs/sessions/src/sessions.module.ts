@@ -13,7 +13,11 @@ export class SessionsModule {
   static forRoot(config: SwitchboardConfig): DynamicModule {
     const redisUrl = config.redis.url;
     const lock: Provider = redisUrl
-      ? { provide: SessionLock, useFactory: () => new RedisSessionLock(new Redis(redisOptionsFromUrl(redisUrl))) }
+      ? {
+          provide: SessionLock,
+          // Lock commands of runs that start or end in the same tick share one write to Redis.
+          useFactory: () => new RedisSessionLock(new Redis({ ...redisOptionsFromUrl(redisUrl), enableAutoPipelining: true })),
+        }
       : { provide: SessionLock, useClass: InProcessSessionLock };
     return { module: SessionsModule, providers: [SessionService, lock], exports: [SessionService, SessionLock] };
   }

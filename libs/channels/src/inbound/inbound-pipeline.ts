@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ChannelRegistry, InboundMessage, InboundOutcome } from '@switchboard/core';
 import { SwitchboardMetrics } from '@switchboard/observability';
-import { MessageRepository } from '@switchboard/persistence';
 import { QUEUE_DRIVER, QueueDriver } from '@switchboard/queue';
 import { AccessPolicy } from '@switchboard/security';
 import { SessionService } from '@switchboard/sessions';
 
 /**
- * Everything between a channel adapter and the queue: dedupe → security → session → persist →
- * enqueue. It resolves (and the adapter acks the platform) only once an accepted message is
+ * Everything between a channel adapter and the queue: security → session → persist (which
+ * dedupes: a message stored before is not stored again) → enqueue. It resolves (and the adapter acks the platform) only once an accepted message is
  * durable; it never calls the model. One log line and one metric per outcome.
  */
 @Injectable()
@@ -16,7 +15,6 @@ export class InboundPipeline {
   private readonly logger = new Logger('InboundPipeline');
 
   constructor(
-    private readonly messages: MessageRepository,
     private readonly sessions: SessionService,
     private readonly access: AccessPolicy,
     @Inject(QUEUE_DRIVER) private readonly queue: QueueDriver,
@@ -44,17 +42,15 @@ export class InboundPipeline {
   };
 
   private async decide(message: InboundMessage): Promise<{ outcome: InboundOutcome; reason?: string }> {
-    const { platform, accountId, platformMessageId } = message;
-    if (await this.messages.existsInbound(platform, accountId, platformMessageId)) return { outcome: 'duplicate' };
-
     const decision = await this.access.evaluate(message);
     if (decision.reply) this.reply(message, decision.reply);
     if (decision.kind === 'ignore') return { outcome: 'ignored', reason: decision.reason };
     if (decision.kind === 'pairing') return { outcome: 'denied', reason: decision.reason };
     if (decision.kind === 'rate_limited') return { outcome: 'rate_limited', reason: decision.reason };
 
+    // Dedupe: the insert itself finds a message stored before (same platform message id).
     const { session, message: stored } = await this.sessions.acceptInbound(message);
-    if (!stored) return { outcome: 'duplicate' }; // a concurrent redelivery won the insert
+    if (!stored) return { outcome: 'duplicate' };
     // If the process dies between the insert and this add, the start-up sweep re-queues the row.
     await this.queue.add('message.process', { messageId: stored.id, sessionKey: session.key }, { jobId: stored.id });
     return { outcome: 'accepted' };

@@ -41,7 +41,6 @@ describe.each(TEST_DATABASE_KINDS)('MessageRepository on %s', (kind) => {
       text: 'hi there',
       attachments: message.attachments,
     });
-    expect(await messages.existsInbound(platform, 'default', message.platformMessageId)).toBe(true);
 
     const later = new Date('2030-05-01T10:05:00Z');
     const again = await messages.acceptInbound(identityOf(platform, message.chatId), message, later);
@@ -74,5 +73,49 @@ describe.each(TEST_DATABASE_KINDS)('MessageRepository on %s', (kind) => {
     expect(lastTwo.map((entry) => entry.text)).toEqual(['two', 'three']);
     const sinceOne = await messages.history(one.sessionId, { after: one.createdAt, upTo: two.createdAt, limit: 10 });
     expect(sinceOne.map((entry) => entry.text)).toEqual(['reply to one', 'two']);
+  });
+
+  it('accepts messages that arrive together in one batch, in order per chat, with redeliveries recognised', async () => {
+    const platform = uniquePlatform();
+    const at = new Date();
+    const inChat = (chatId: string, n: number) => inboundDm(platform, chatId, { text: `${chatId}-${n}`, platformMessageId: `${chatId}-${n}` });
+    // Started in the same tick: one statement stores them all.
+    const calls = [inChat('a', 1), inChat('b', 1), inChat('a', 2), inChat('a', 2), inChat('b', 2), inChat('a', 3)].map((message) =>
+      messages.acceptInbound(identityOf(platform, message.chatId), message, at),
+    );
+    const results = await Promise.all(calls);
+
+    expect(results.map((result) => result.message?.text ?? 'duplicate')).toEqual(['a-1', 'b-1', 'a-2', 'duplicate', 'b-2', 'a-3']);
+    expect(results[0].previousActivityAt).toBeNull();
+    expect(results[2].previousActivityAt).toEqual(at);
+    const [a1, , a2, , , a3] = results.map((result) => result.message);
+    // Each message of a chat is stored strictly after the one before it, even within one batch.
+    expect(a1!.createdAt.getTime()).toBeLessThan(a2!.createdAt.getTime());
+    expect(a2!.createdAt.getTime()).toBeLessThan(a3!.createdAt.getTime());
+    const history = await messages.history(a1!.sessionId, { after: null, upTo: a3!.createdAt, excludeId: a3!.id, limit: 10 });
+    expect(history.map((entry) => entry.text)).toEqual(['a-1', 'a-2']);
+  });
+
+  it('fails only the call that fails when a batch goes wrong', async () => {
+    const platform = uniquePlatform();
+    const good = inboundDm(platform, 'ok', { text: 'fine' });
+    const bad = inboundDm(platform, 'bad', { text: 'not a chat type' });
+    const [stored, refused] = await Promise.allSettled([
+      messages.acceptInbound(identityOf(platform, 'ok'), good, new Date()),
+      messages.acceptInbound({ ...identityOf(platform, 'bad'), chatType: 'nonsense' as 'dm' }, bad, new Date()),
+    ]);
+
+    expect(stored.status === 'fulfilled' && stored.value.message?.text).toBe('fine');
+    expect(refused.status).toBe('rejected');
+  });
+
+  it('stores text PostgreSQL cannot hold as is (NUL, a lone surrogate) with U+FFFD in its place', async () => {
+    const platform = uniquePlatform();
+    const message = inboundDm(platform, '5', { text: 'a\u0000b\ud800c' });
+
+    const accepted = await messages.acceptInbound(identityOf(platform, message.chatId), message, new Date());
+
+    const [entry] = await messages.history(accepted.session.id, { after: null, upTo: new Date(Date.now() + 1000), limit: 1 });
+    expect(entry.text).toBe('a\ufffdb\ufffdc');
   });
 });

@@ -5,6 +5,7 @@ import { DATABASE } from '../database.token';
 import type { Session as SessionRow } from '../generated/prisma/client';
 import { type SessionIdentity, type SessionRecord, toSession } from '../sessions/session.repository';
 import type { SqlStatement } from '../sql-client';
+import { StatementBatcher } from '../statement-batcher';
 
 /** An accepted inbound message as stored (the durable record the queue job points at). */
 export interface StoredInbound {
@@ -48,36 +49,23 @@ export interface AcceptedInbound {
 
 type AcceptRow = SessionRow & { previousActivityAt: Date | null; messageId: string | null; messageCreatedAt: Date | null };
 
-// The statements every message runs, each one round trip of plain SQL (see SqlClient).
-
-const ACCEPT_INBOUND: SqlStatement = {
-  name: 'message_accept_inbound',
-  text: `
-    WITH previous AS (SELECT "lastActivityAt" FROM "Session" WHERE "key" = $1),
-    session AS (
-      INSERT INTO "Session" ("id", "key", "agentId", "platform", "accountId", "chatType", "chatId", "threadId", "updatedAt", "lastActivityAt")
-      VALUES (gen_random_uuid(), $1, $2, $3, $4, $5::"ChatType", $6, $7, $8, $8)
-      ON CONFLICT ("key") DO UPDATE SET "lastActivityAt" = EXCLUDED."lastActivityAt", "updatedAt" = EXCLUDED."updatedAt"
-      RETURNING *),
-    inserted AS (
-      INSERT INTO "Message" ("id", "sessionId", "direction", "role", "platform", "accountId", "platformMessageId",
-                             "senderId", "senderName", "text", "attachments", "metadata")
-      SELECT gen_random_uuid(), session."id", 'inbound', 'user', $3, $4, $9, $10, $11, $12, $13::jsonb, $14::jsonb
-      FROM session
-      ON CONFLICT ("platform", "accountId", "direction", "platformMessageId") DO NOTHING
-      RETURNING "id", "createdAt")
-    SELECT session.*, (SELECT "lastActivityAt" FROM previous) AS "previousActivityAt",
-           inserted."id" AS "messageId", inserted."createdAt" AS "messageCreatedAt"
-    FROM session LEFT JOIN inserted ON true`,
-};
-
-const INBOUND_EXISTS: SqlStatement = {
-  name: 'message_inbound_exists',
-  text: `
-    SELECT 1 FROM "Message"
-    WHERE "platform" = $1 AND "accountId" = $2 AND "direction" = 'inbound' AND "platformMessageId" = $3
-    LIMIT 1`,
-};
+/** A call of the database function sb_accept_inbound (migration batched_hot_path). */
+interface AcceptCall {
+  key: string;
+  agentId: string;
+  platform: string;
+  accountId: string;
+  chatType: string;
+  chatId: string;
+  threadId: string | null;
+  at: Date;
+  platformMessageId: string;
+  senderId: string;
+  senderName: string | null;
+  text: string;
+  attachments: Attachment[];
+  metadata: Record<string, unknown>;
+}
 
 // $3 (after) and $4 (excluded id) may be null.
 const HISTORY: SqlStatement = {
@@ -93,31 +81,36 @@ const HISTORY: SqlStatement = {
 
 @Injectable()
 export class MessageRepository {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  // Messages accepted together share one statement; batches take session rows in key order.
+  private readonly accepts: StatementBatcher<AcceptCall, AcceptRow>;
+
+  constructor(@Inject(DATABASE) private readonly db: Database) {
+    this.accepts = new StatementBatcher(db.sql, 'sb_accept_inbound', { lockOrderKey: (call) => call.key });
+  }
 
   /**
    * Stores an accepted message and records its session's activity (creating the session on
-   * first use), in one statement.
+   * first use), in one statement. `message` is null when the platform delivered it before.
    */
   async acceptInbound(identity: SessionIdentity, message: InboundMessage, at: Date): Promise<AcceptedInbound> {
     const senderName = message.sender.displayName ?? message.sender.username ?? null;
     const metadata = { replyToMessageId: message.replyToMessageId ?? null, receivedAt: message.receivedAt.toISOString() };
-    const [row] = await this.db.sql.query<AcceptRow>(ACCEPT_INBOUND, [
-      identity.key,
-      identity.agentId,
-      identity.platform,
-      identity.accountId,
-      identity.chatType,
-      identity.chatId,
-      identity.threadId ?? null,
+    const [row] = await this.accepts.run({
+      key: identity.key,
+      agentId: identity.agentId,
+      platform: identity.platform,
+      accountId: identity.accountId,
+      chatType: identity.chatType,
+      chatId: identity.chatId,
+      threadId: identity.threadId ?? null,
       at,
-      message.platformMessageId,
-      message.sender.id,
+      platformMessageId: message.platformMessageId,
+      senderId: message.sender.id,
       senderName,
-      message.text,
-      JSON.stringify(message.attachments),
-      JSON.stringify(metadata),
-    ]);
+      text: message.text,
+      attachments: message.attachments,
+      metadata,
+    });
     const session = toSession(row);
     const stored: StoredInbound | null =
       row.messageId && row.messageCreatedAt
@@ -135,11 +128,6 @@ export class MessageRepository {
           }
         : null;
     return { session, previousActivityAt: row.previousActivityAt, message: stored };
-  }
-
-  async existsInbound(platform: string, accountId: string, platformMessageId: string): Promise<boolean> {
-    const rows = await this.db.sql.query(INBOUND_EXISTS, [platform, accountId, platformMessageId]);
-    return rows.length > 0;
   }
 
   /** The conversation the model sees: user and assistant messages in the window, oldest first. */

@@ -6,6 +6,7 @@ import type { Prisma, Session as SessionRow } from '../generated/prisma/client';
 import type { HistoryEntry, StoredInbound } from '../messages/message.repository';
 import { type SessionRecord, toSession } from '../sessions/session.repository';
 import type { SqlStatement } from '../sql-client';
+import { StatementBatcher } from '../statement-batcher';
 
 export type TurnState = 'running' | 'generated' | 'delivered' | 'failed';
 
@@ -39,7 +40,7 @@ export interface GeneratedReply {
 
 type TurnRow = Prisma.TurnGetPayload<object>;
 
-// The statements every message runs, each one round trip of plain SQL (see SqlClient).
+// Statements of the rarer steps, each one round trip of plain SQL (see SqlClient).
 
 const BEGIN_TURN: SqlStatement = {
   name: 'turn_begin',
@@ -48,74 +49,6 @@ const BEGIN_TURN: SqlStatement = {
     VALUES (gen_random_uuid(), $1::uuid, 1, now())
     ON CONFLICT ("inboundMessageId") DO UPDATE SET "attempts" = "Turn"."attempts" + 1, "updatedAt" = now()
     RETURNING *`,
-};
-
-// The message with its session, its turn (begun or resumed: the attempt is counted) and the
-// conversation before it since the session's last reset ($2 entries at most).
-const START_TURN: SqlStatement = {
-  name: 'turn_start',
-  text: `
-    WITH turn AS (
-      INSERT INTO "Turn" ("id", "inboundMessageId", "attempts", "updatedAt")
-      SELECT gen_random_uuid(), m."id", 1, now() FROM "Message" m WHERE m."id" = $1::uuid AND m."direction" = 'inbound'
-      ON CONFLICT ("inboundMessageId") DO UPDATE SET "attempts" = "Turn"."attempts" + 1, "updatedAt" = now()
-      RETURNING *)
-    SELECT s.*,
-           m."platformMessageId" AS "m_platformMessageId", m."senderId" AS "m_senderId", m."senderName" AS "m_senderName",
-           m."text" AS "m_text", m."attachments" AS "m_attachments", m."createdAt" AS "m_createdAt",
-           turn."id" AS "t_id", turn."status" AS "t_status", turn."attempts" AS "t_attempts",
-           (SELECT coalesce(json_agg(json_build_object('id', p."id", 'index', p."index", 'text', p."text",
-                                                       'platformMessageId', p."platformMessageId", 'deliveredAt', p."deliveredAt")
-                                     ORDER BY p."index"), '[]'::json)
-            FROM "DeliveryPart" p WHERE p."turnId" = turn."id") AS "t_parts",
-           (SELECT coalesce(json_agg(json_build_object('role', h."role", 'text', h."text", 'senderName', h."senderName",
-                                                       'createdAt', h."createdAt")
-                                     ORDER BY h."createdAt"), '[]'::json)
-            FROM (SELECT x."role", x."text", x."senderName", x."createdAt" FROM "Message" x
-                  WHERE x."sessionId" = s."id" AND x."role" IN ('user', 'assistant') AND x."id" <> m."id"
-                    AND x."createdAt" <= m."createdAt" AND (s."resetAt" IS NULL OR x."createdAt" > s."resetAt")
-                  ORDER BY x."createdAt" DESC
-                  LIMIT $2) h) AS "history"
-    FROM turn JOIN "Message" m ON m."id" = turn."inboundMessageId" JOIN "Session" s ON s."id" = m."sessionId"`,
-};
-
-// $1 turn, $2 session, $3 text, $4/$5 tokens, $6 metadata, $7 parts (text[]), $8 new status, $9 model.
-const SAVE_GENERATED: SqlStatement = {
-  name: 'turn_save_generated',
-  text: `
-    WITH reply AS (
-      INSERT INTO "Message" ("id", "sessionId", "direction", "role", "platform", "accountId", "text", "inputTokens", "outputTokens", "metadata")
-      SELECT gen_random_uuid(), $2::uuid, 'outbound', 'assistant', m."platform", m."accountId", $3, $4::int, $5::int, $6::jsonb
-      FROM "Turn" t JOIN "Message" m ON m."id" = t."inboundMessageId"
-      WHERE t."id" = $1::uuid
-      RETURNING "id"),
-    stale AS (DELETE FROM "DeliveryPart" WHERE "turnId" = $1::uuid AND "index" >= cardinality($7::text[])),
-    parts AS (
-      INSERT INTO "DeliveryPart" ("id", "turnId", "index", "text", "updatedAt")
-      SELECT gen_random_uuid(), $1::uuid, part.ordinality - 1, part.text, now()
-      FROM unnest($7::text[]) WITH ORDINALITY AS part(text, ordinality)
-      ON CONFLICT ("turnId", "index") DO UPDATE SET "text" = EXCLUDED."text", "updatedAt" = now()
-      RETURNING *),
-    turn AS (
-      UPDATE "Turn" SET "status" = $8::"TurnStatus", "replyMessageId" = (SELECT "id" FROM reply), "model" = $9,
-                        "error" = NULL, "updatedAt" = now()
-      WHERE "id" = $1::uuid
-      RETURNING *)
-    SELECT turn."id", turn."inboundMessageId", turn."status", turn."attempts",
-           parts."id" AS "partId", parts."index" AS "partIndex", parts."text" AS "partText",
-           parts."platformMessageId" AS "partPlatformMessageId", parts."deliveredAt" AS "partDeliveredAt"
-    FROM turn LEFT JOIN parts ON true
-    ORDER BY parts."index"`,
-};
-
-// With $4 true, the turn is complete too.
-const MARK_PART_DELIVERED: SqlStatement = {
-  name: 'turn_mark_part_delivered',
-  text: `
-    WITH part AS (
-      UPDATE "DeliveryPart" SET "platformMessageId" = $2, "deliveredAt" = now(), "updatedAt" = now()
-      WHERE "id" = $1::uuid)
-    UPDATE "Turn" SET "status" = 'delivered', "updatedAt" = now() WHERE "id" = $3::uuid AND $4::boolean`,
 };
 
 const MARK_DELIVERED: SqlStatement = {
@@ -135,7 +68,17 @@ const MARK_FAILED: SqlStatement = {
  */
 @Injectable()
 export class TurnRepository {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  // The steps every message runs; calls made together share one statement (database functions
+  // of the migration batched_hot_path).
+  private readonly starts: StatementBatcher<{ messageId: string; historyLimit: number }, StartRow>;
+  private readonly saves: StatementBatcher<SaveCall, SavedTurnRow>;
+  private readonly deliveries: StatementBatcher<DeliveryCall, object>;
+
+  constructor(@Inject(DATABASE) private readonly db: Database) {
+    this.starts = new StatementBatcher(db.sql, 'sb_start_turn');
+    this.saves = new StatementBatcher(db.sql, 'sb_save_generated');
+    this.deliveries = new StatementBatcher(db.sql, 'sb_mark_part_delivered');
+  }
 
   /**
    * Everything a turn starts from, in one statement: the message, its session, its turn (created
@@ -143,7 +86,7 @@ export class TurnRepository {
    * conversation. Null when the message no longer exists (deleted with its session).
    */
   async start(inboundMessageId: string, historyLimit: number): Promise<TurnStart | null> {
-    const [row] = await this.db.sql.query<StartRow>(START_TURN, [inboundMessageId, historyLimit]);
+    const [row] = await this.starts.run({ messageId: inboundMessageId, historyLimit });
     if (!row) return null;
     const session = toSession(row);
     return {
@@ -203,17 +146,17 @@ export class TurnRepository {
     reply: GeneratedReply,
     status: 'generated' | 'delivered' = 'generated',
   ): Promise<TurnRecord> {
-    const rows = await this.db.sql.query<SavedTurnRow>(SAVE_GENERATED, [
+    const rows = await this.saves.run({
       turnId,
       sessionId,
-      reply.text,
-      reply.inputTokens ?? null,
-      reply.outputTokens ?? null,
-      JSON.stringify({ model: reply.model }),
-      reply.parts,
+      text: reply.text,
+      inputTokens: reply.inputTokens ?? null,
+      outputTokens: reply.outputTokens ?? null,
+      metadata: { model: reply.model },
+      parts: reply.parts,
       status,
-      reply.model,
-    ]);
+      model: reply.model,
+    });
     const [turn] = rows;
     if (!turn) throw new Error(`turn ${turnId} does not exist`);
     return {
@@ -235,7 +178,7 @@ export class TurnRepository {
 
   /** The platform holds this part's final text; with `turnDelivered`, the whole reply too (one statement). */
   async markPartDelivered(turnId: string, partId: string, platformMessageId: string, turnDelivered: boolean): Promise<void> {
-    await this.db.sql.query(MARK_PART_DELIVERED, [partId, platformMessageId, turnId, turnDelivered]);
+    await this.deliveries.run({ partId, platformMessageId, turnId, turnDelivered });
   }
 
   async markDelivered(turnId: string): Promise<void> {
@@ -272,6 +215,27 @@ type StartRow = SessionRow & {
   t_parts: JsonDates<DeliveryPartRecord>[];
   history: JsonDates<HistoryEntry>[];
 };
+
+/** A call of sb_save_generated. */
+interface SaveCall {
+  turnId: string;
+  sessionId: string;
+  text: string;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  metadata: { model: string | null };
+  parts: string[];
+  status: 'generated' | 'delivered';
+  model: string | null;
+}
+
+/** A call of sb_mark_part_delivered. */
+interface DeliveryCall {
+  partId: string;
+  platformMessageId: string;
+  turnId: string;
+  turnDelivered: boolean;
+}
 
 interface SavedTurnRow {
   id: string;

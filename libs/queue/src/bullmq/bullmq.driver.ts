@@ -10,7 +10,7 @@ import type {
   QueueDefaults,
   QueueDriver,
 } from '../queue-driver';
-import { DomainError, ErrorCode } from '@switchboard/core';
+import { DomainError, ErrorCode, MicroBatcher } from '@switchboard/core';
 import { errorText, isRetryable, retryDelayMs } from '../retry-policy';
 
 export const BULLMQ_PREFIX = 'switchboard';
@@ -24,6 +24,8 @@ const LOCK_MS = 15_000;
 const ADD_TIMEOUT_MS = 5_000;
 const STALLED_CHECK_MS = 5_000;
 
+type BulkJob = Parameters<Queue['addBulk']>[0][number];
+
 /**
  * BullMQ on Redis: for production and several replicas. Queues come from @nestjs/bullmq;
  * workers are created here because handlers are registered at run time.
@@ -32,6 +34,7 @@ export class BullMqQueueDriver<M extends object> implements QueueDriver<M> {
   readonly kind = 'bullmq';
   private readonly logger = new Logger('BullMqQueue');
   private readonly workers = new Map<string, Worker>();
+  private readonly adders = new Map<string, MicroBatcher<BulkJob, Job>>();
 
   constructor(
     /** One BullMQ queue per job name. */
@@ -41,19 +44,34 @@ export class BullMqQueueDriver<M extends object> implements QueueDriver<M> {
   ) {}
 
   async add<N extends keyof M & string>(name: N, payload: M[N], options: AddJobOptions = {}): Promise<string> {
-    const adding = this.queueFor(name).add(name, payload, {
-      // BullMQ refuses ":" in custom ids (its key separator); the port allows any string.
-      jobId: options.jobId === undefined ? undefined : encodeURIComponent(options.jobId),
-      delay: options.delayMs,
-      attempts: options.attempts ?? this.defaults.attempts,
-      backoff: { type: BACKOFF_TYPE },
-      removeOnComplete: { age: DEDUPE_WINDOW_S },
-      removeOnFail: false,
+    const adding = this.adderFor(name).run({
+      name,
+      data: payload,
+      opts: {
+        // BullMQ refuses ":" in custom ids (its key separator); the port allows any string.
+        jobId: options.jobId === undefined ? undefined : encodeURIComponent(options.jobId),
+        delay: options.delayMs,
+        attempts: options.attempts ?? this.defaults.attempts,
+        backoff: { type: BACKOFF_TYPE },
+        removeOnComplete: { age: DEDUPE_WINDOW_S },
+        removeOnFail: false,
+      },
     });
     // With Redis down the command would wait for a reconnect forever; the caller (a webhook
     // waiting to ack) gets a retryable error instead. The job id makes a late add harmless.
     const job = await withTimeout(adding, ADD_TIMEOUT_MS, () => new DomainError(ErrorCode.TEMPORARY, 'Redis did not accept the job in time'));
     return decodeURIComponent(job.id!);
+  }
+
+  /** Jobs added together go to Redis in one round trip (addBulk). */
+  private adderFor(name: string): MicroBatcher<BulkJob, Job> {
+    let adder = this.adders.get(name);
+    if (!adder) {
+      const queue = this.queueFor(name);
+      adder = new MicroBatcher((jobs) => queue.addBulk(jobs));
+      this.adders.set(name, adder);
+    }
+    return adder;
   }
 
   async process<N extends keyof M & string>(name: N, handler: JobHandler<M[N]>, options: ProcessOptions = {}): Promise<void> {
