@@ -12,6 +12,7 @@ export interface StatementBatcherOptions<Call> extends MicroBatcherOptions {
 type BatchRow<Row> = Row & { batchIndex: number };
 
 // What PostgreSQL cannot store in text or jsonb: NUL and UTF-16 surrogates without their pair.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Calls as the statement's jsonb argument; unstorable characters become U+FFFD, as a text parameter would store them. */
