@@ -4,7 +4,7 @@
 //   npm run bench:pipeline [-- options]
 //     --modes embedded,postgres   stores: embedded PGlite + in-process queue, PostgreSQL + BullMQ
 //     --llm echo,openai           LLM_PROVIDER=echo (no network) or the fake OpenAI-compatible server
-//     --queue 8,32                QUEUE_CONCURRENCY values
+//     --queue 64,128              QUEUE_CONCURRENCY values
 //     --workers 0                 QUEUE_WORKER_PROCESSES values (postgres mode; 0: turns run in the gateway)
 //     --loads fixed,saturation    fixed: open loop at --rate msgs/s; saturation: --inflight messages
 //                                 in flight end to end; ingest: --inflight webhook calls in flight
@@ -58,7 +58,7 @@ async function main() {
   const options = {
     modes: listFlag(argv, '--modes', ['embedded', 'postgres'], Object.keys(STORES)),
     llms: listFlag(argv, '--llm', ['echo', 'openai'], ['echo', 'openai']),
-    queues: intListFlag(argv, '--queue', [8, 32]),
+    queues: intListFlag(argv, '--queue', [64, 128]),
     workers: listFlag(argv, '--workers', ['0']).map(Number),
     loads: listFlag(argv, '--loads', ['fixed', 'saturation'], ['fixed', 'saturation', 'ingest']),
     rate: intFlag(argv, '--rate', 500),
