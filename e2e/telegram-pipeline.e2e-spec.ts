@@ -59,6 +59,32 @@ describe('Telegram → agent → Telegram', () => {
     expect(harness.llm.requests).toHaveLength(1);
   });
 
+  it('answers a message a replica stored but could not queue, once Telegram delivers it again (PostgreSQL + BullMQ)', async () => {
+    const db = await createTestDatabase();
+    // A Redis database of its own: gateways left from earlier tests must not take this test's jobs.
+    const redis = new URL(REDIS_URL);
+    redis.pathname = '/5';
+    try {
+      const healthy = await harness.gateway(harness.env({ DATABASE_URL: db.url, REDIS_URL: redis.toString() }));
+      // A second replica that cannot reach Redis: it stores the message, then fails the webhook
+      // because it cannot queue it, and dies before it could.
+      const broken = await harness.gateway(harness.env({ DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:1' }));
+      const update = harness.telegram.build.privateText('Anyone there?', { from: ALICE });
+      expect(await harness.post(broken, update)).toBeGreaterThanOrEqual(500);
+      await broken.stop('SIGKILL');
+
+      // Telegram delivers the update again, to the healthy replica: a duplicate, queued again.
+      expect(await harness.post(healthy, update)).toBe(200);
+      await harness.waitForMessages(ALICE.id, (texts) => texts.length === 1 && texts[0] === 'echo: Anyone there?');
+      expect(await harness.post(healthy, update)).toBe(200);
+      await sleep(1_000);
+      expect(harness.telegram.messagesIn(ALICE.id)).toHaveLength(1);
+      expect(harness.llm.requests).toHaveLength(1);
+    } finally {
+      await db.drop();
+    }
+  });
+
   it('refuses a wrong webhook secret (401) and malformed JSON (400), storing nothing', async () => {
     const gateway = await harness.gateway(harness.env());
     const update = harness.telegram.build.privateText('sneaky', { from: ALICE });

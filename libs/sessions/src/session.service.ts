@@ -17,9 +17,12 @@ export class SessionService {
   /**
    * Stores an accepted message in its session (created on first use) and records the activity;
    * the session is reset when its policy says the conversation had gone stale. `message` is null
-   * when the platform delivered this message before.
+   * when the platform delivered this message before; `storedBeforeId` is then the stored one.
    */
-  async acceptInbound(message: InboundMessage, now = new Date()): Promise<{ session: SessionRecord; message: StoredInbound | null }> {
+  async acceptInbound(
+    message: InboundMessage,
+    now = new Date(),
+  ): Promise<{ session: SessionRecord; message: StoredInbound | null; storedBeforeId: string | null }> {
     const identity = {
       key: this.keyFor(message),
       agentId: this.config.agent.id,
@@ -37,7 +40,7 @@ export class SessionService {
       await this.sessions.reset(session.id, resetAt);
       session.resetAt = resetAt;
     }
-    return { session, message: accepted.message };
+    return { session, message: accepted.message, storedBeforeId: accepted.storedBeforeId };
   }
 
   /** The key of the session a message belongs to. */

@@ -7,7 +7,10 @@
 -- A later change to one of them is a new migration with CREATE OR REPLACE FUNCTION.
 
 -- Stores an accepted inbound message in its session (created on first use) and records the
--- session's activity. "messageId" is null when the message was stored before (a redelivery).
+-- session's activity. For a redelivery (the message was stored before) "messageId" is null and
+-- "storedBeforeId" is the stored message, so the caller can queue it again in case the delivery
+-- that stored it never did (it died in between); it is null too while a concurrent delivery of
+-- the same message is storing it (that delivery queues it).
 -- A message's "createdAt" is later than every earlier message of its session, also within one
 -- batch (one transaction, so one now()) and within one millisecond (the column's precision):
 -- history is ordered by it.
@@ -15,7 +18,7 @@ CREATE FUNCTION "sb_accept_inbound"(call jsonb)
 RETURNS TABLE (
   "id" uuid, "key" text, "agentId" text, "platform" text, "accountId" text, "chatType" "ChatType", "chatId" text,
   "threadId" text, "createdAt" timestamptz, "lastActivityAt" timestamptz, "resetAt" timestamptz,
-  "previousActivityAt" timestamptz, "messageId" uuid, "messageCreatedAt" timestamptz)
+  "previousActivityAt" timestamptz, "messageId" uuid, "messageCreatedAt" timestamptz, "storedBeforeId" uuid)
 LANGUAGE plpgsql VOLATILE AS $$
 #variable_conflict use_column
 BEGIN
@@ -39,7 +42,10 @@ BEGIN
     RETURNING "Message"."id", "Message"."createdAt")
   SELECT session."id", session."key", session."agentId", session."platform", session."accountId", session."chatType",
          session."chatId", session."threadId", session."createdAt", session."lastActivityAt", session."resetAt",
-         (SELECT previous."lastActivityAt" FROM previous), inserted."id", inserted."createdAt"
+         (SELECT previous."lastActivityAt" FROM previous), inserted."id", inserted."createdAt",
+         (SELECT m."id" FROM "Message" m
+          WHERE NOT EXISTS (SELECT 1 FROM inserted) AND m."platform" = call->>'platform' AND m."accountId" = call->>'accountId'
+            AND m."direction" = 'inbound' AND m."platformMessageId" = call->>'platformMessageId')
   FROM session LEFT JOIN inserted ON true;
 END
 $$;

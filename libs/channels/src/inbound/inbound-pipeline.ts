@@ -49,10 +49,16 @@ export class InboundPipeline {
     if (decision.kind === 'rate_limited') return { outcome: 'rate_limited', reason: decision.reason };
 
     // Dedupe: the insert itself finds a message stored before (same platform message id).
-    const { session, message: stored } = await this.sessions.acceptInbound(message);
-    if (!stored) return { outcome: 'duplicate' };
-    // If the process dies between the insert and this add, the start-up sweep re-queues the row.
-    await this.queue.add('message.process', { messageId: stored.id, sessionKey: session.key }, { jobId: stored.id });
+    const { session, message: stored, storedBeforeId } = await this.sessions.acceptInbound(message);
+    // Queued under the message's id, so queueing a message again is a no-op while its job exists.
+    const enqueue = (messageId: string) => this.queue.add('message.process', { messageId, sessionKey: session.key }, { jobId: messageId });
+    if (!stored) {
+      // The delivery that stored it may have died before queueing it (the platform then delivers
+      // again, as here). A job that ran already finds its turn done and sends nothing.
+      if (storedBeforeId) await enqueue(storedBeforeId);
+      return { outcome: 'duplicate' };
+    }
+    await enqueue(stored.id);
     return { outcome: 'accepted' };
   }
 

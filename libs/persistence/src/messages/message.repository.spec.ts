@@ -45,6 +45,8 @@ describe.each(TEST_DATABASE_KINDS)('MessageRepository on %s', (kind) => {
     const later = new Date('2030-05-01T10:05:00Z');
     const again = await messages.acceptInbound(identityOf(platform, message.chatId), message, later);
     expect(again.message).toBeNull();
+    expect(again.storedBeforeId).toBe(first.message!.id);
+    expect(first.storedBeforeId).toBeNull();
     expect(again.previousActivityAt).toEqual(at);
     expect(again.session.id).toBe(first.session.id);
   });
@@ -86,6 +88,7 @@ describe.each(TEST_DATABASE_KINDS)('MessageRepository on %s', (kind) => {
     const results = await Promise.all(calls);
 
     expect(results.map((result) => result.message?.text ?? 'duplicate')).toEqual(['a-1', 'b-1', 'a-2', 'duplicate', 'b-2', 'a-3']);
+    expect(results[3].storedBeforeId).toBe(results[2].message!.id);
     expect(results[0].previousActivityAt).toBeNull();
     expect(results[2].previousActivityAt).toEqual(at);
     const [a1, , a2, , , a3] = results.map((result) => result.message);

@@ -45,9 +45,19 @@ export interface AcceptedInbound {
   previousActivityAt: Date | null;
   /** Null when the platform delivered this message before (same platform message id). */
   message: StoredInbound | null;
+  /**
+   * For a redelivery: the id of the message stored before (null while a concurrent delivery of
+   * the same message is still storing it).
+   */
+  storedBeforeId: string | null;
 }
 
-type AcceptRow = SessionRow & { previousActivityAt: Date | null; messageId: string | null; messageCreatedAt: Date | null };
+type AcceptRow = SessionRow & {
+  previousActivityAt: Date | null;
+  messageId: string | null;
+  messageCreatedAt: Date | null;
+  storedBeforeId: string | null;
+};
 
 /** A call of the database function sb_accept_inbound (migration batched_hot_path). */
 interface AcceptCall {
@@ -127,7 +137,7 @@ export class MessageRepository {
             createdAt: row.messageCreatedAt,
           }
         : null;
-    return { session, previousActivityAt: row.previousActivityAt, message: stored };
+    return { session, previousActivityAt: row.previousActivityAt, message: stored, storedBeforeId: row.storedBeforeId };
   }
 
   /** The conversation the model sees: user and assistant messages in the window, oldest first. */
