@@ -8,6 +8,7 @@ import { connectParams, createTestDevice } from '@switchboard/control-plane/test
 import { Frame, TestSocket } from '@switchboard/control-plane/testing/ws/test-socket';
 import { FakeLlmServer } from '@switchboard/testing';
 import { CLI, GatewayProcess, ProcessResult, run, tempDir } from './support/gateway-process';
+import { REDIS_URL, createTestDatabase } from './support/postgres';
 
 const TOKEN = 'e2e-control-plane-token-6f3a9c';
 const llm = new FakeLlmServer();
@@ -289,5 +290,38 @@ describe('control plane without a token: devices approved with the CLI', () => {
     expect(shutdown.payload).toEqual({ reason: 'shutdown' });
     expect((await operator.closed).code).toBe(1012);
     expect((await stopped).code).toBe(0);
+  });
+});
+
+describe('control plane across two replicas (PostgreSQL + Redis)', () => {
+  it('streams a chat run started on one replica to a client of the other', async () => {
+    const db = await createTestDatabase();
+    // A Redis database of its own, so other suites' gateways do not hear these events.
+    const redis = new URL(REDIS_URL);
+    redis.pathname = '/6';
+    const shared = { GATEWAY_TOKEN: TOKEN, DATABASE_URL: db.url, REDIS_URL: redis.toString() };
+    const [first, second] = await Promise.all([startGateway(shared), startGateway(shared)]);
+    const sender = openclaw(first, { token: TOKEN });
+    const watcher = openclaw(second, { token: TOKEN });
+    try {
+      await Promise.all([sender.connect(), watcher.connect()]);
+      llm.enqueue({ text: 'Heard on both replicas.', chunks: 3, chunkDelayMs: 50 });
+      // Subscriptions are set up as the gateways start; give the second replica's a moment.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const runId = randomUUID();
+      const seenBySender = chatEvents(sender, runId);
+      const seenByWatcher = chatEvents(watcher, runId);
+
+      await sender.request('chat.send', { sessionKey: 'e2e-replicas', message: 'Hello from replica one', idempotencyKey: runId });
+
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no complete run within 10 s')), 10_000));
+      const [own, other] = await Promise.race([Promise.all([seenBySender, seenByWatcher]), timeout]);
+      expect(other).toEqual(own);
+      expect(other.at(-1)).toMatchObject({ state: 'final', message: { content: [{ type: 'text', text: 'Heard on both replicas.' }] } });
+    } finally {
+      await Promise.all([sender.disconnect(), watcher.disconnect()]);
+      await Promise.all([first.stop('SIGKILL'), second.stop('SIGKILL')]);
+      await db.drop();
+    }
   });
 });

@@ -39,6 +39,7 @@ describe('ControlPlaneGateway', () => {
       [],
       config,
       { serverVersion: '1.2.3' },
+      null,
     );
     http = createServer((_request, response) => response.writeHead(404).end());
     gateway.attach(http);

@@ -1,14 +1,18 @@
 import { IncomingMessage, Server as HttpServer } from 'node:http';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectConfig, SwitchboardConfig } from '@switchboard/config';
 import { IpRules } from '@switchboard/security';
 import { METHOD_GROUPS, MethodGroup } from '../gateway-methods/method-group';
+import type { ReplicaBus } from '../ws/ports/replica-bus.port';
 import { ControlPlaneServer, ShutdownNotice } from '../ws/server/control-plane.server';
 import { CONTROL_PLANE_MODULE_OPTIONS, ControlPlaneModuleOptions } from './control-plane.module-definition';
 import { ConfigGatewayCredentials } from './ports/config-gateway-credentials';
 import { DatabaseDeviceStore } from './ports/database-device-store';
 import { GatewaySnapshotService } from './ports/gateway-snapshot.service';
 import { PrometheusControlPlaneMetrics } from './ports/prometheus-control-plane-metrics';
+
+/** The bus between replicas (null: this gateway is the only one). */
+export const REPLICA_BUS = Symbol('REPLICA_BUS');
 
 /**
  * The WebSocket control plane of this gateway: the protocol server on the gateway's ports, with
@@ -29,9 +33,10 @@ export class ControlPlaneGateway {
     @Inject(METHOD_GROUPS) groups: MethodGroup[],
     @InjectConfig() config: SwitchboardConfig,
     @Inject(CONTROL_PLANE_MODULE_OPTIONS) options: ControlPlaneModuleOptions,
+    @Optional() @Inject(REPLICA_BUS) replicas: ReplicaBus | null,
   ) {
     this.server = new ControlPlaneServer(
-      { credentials, devices, snapshot, metrics },
+      { credentials, devices, snapshot, metrics, replicas: replicas ?? undefined },
       {
         serverVersion: options.serverVersion,
         maxPayloadBytes: config.controlPlane.maxPayloadBytes,
@@ -56,9 +61,9 @@ export class ControlPlaneGateway {
     return this.server.close(notice);
   }
 
-  /** Sends an event to the connections allowed to see it (see ControlPlaneServer.broadcast). */
-  broadcast(event: string, payload: unknown): number {
-    return this.server.broadcast(event, payload);
+  /** Sends an event to the connections allowed to see it, on every replica (see ControlPlaneServer.publish). */
+  publish(event: string, payload: unknown): number {
+    return this.server.publish(event, payload);
   }
 
   /** Closes the connections a device holds (see ControlPlaneServer.disconnectDevice). */

@@ -41,7 +41,7 @@ export class ChatMethods implements MethodGroup {
         const runId = idempotencyKey;
         let seq = 0;
         const emit = (state: string, fields: Record<string, unknown> = {}) =>
-          server.broadcast('chat', { runId, sessionKey: conversation.sessionKey, seq: ++seq, state, ...fields });
+          server.publish('chat', { runId, sessionKey: conversation.sessionKey, seq: ++seq, state, ...fields });
         const run = this.runner.run(
           { runId, conversation, sender: senderOf(connection), text: message, images },
           { onDelta: (delta) => emit('delta', { deltaText: delta }) },

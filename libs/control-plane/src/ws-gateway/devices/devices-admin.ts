@@ -37,14 +37,14 @@ export class DevicesAdminService implements DevicesAdmin {
     const device = await this.devices.approve(requestId, grantScopes(request.role, request.scopes, OPERATOR_SCOPES), Date.now(), actor);
     // Null when someone decided in between.
     if (!device) throw noRequest(requestId);
-    this.gateway?.broadcast('device.pair.resolved', { requestId, deviceId: device.deviceId, decision: 'approved', ts: Date.now() });
+    this.gateway?.publish('device.pair.resolved', { requestId, deviceId: device.deviceId, decision: 'approved', ts: Date.now() });
     return device;
   }
 
   async rejectDevice(requestId: string, actor: string): Promise<PairingRequest> {
     const request = await this.devices.reject(requestId, actor);
     if (!request) throw noRequest(requestId);
-    this.gateway?.broadcast('device.pair.resolved', { requestId, deviceId: request.deviceId, decision: 'rejected', ts: Date.now() });
+    this.gateway?.publish('device.pair.resolved', { requestId, deviceId: request.deviceId, decision: 'rejected', ts: Date.now() });
     return request;
   }
 

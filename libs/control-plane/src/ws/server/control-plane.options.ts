@@ -6,6 +6,7 @@ import { ControlPlaneMetrics } from '../ports/control-plane-metrics.port';
 import { DeviceStore } from '../ports/device-store.port';
 import { GatewayCredentials } from '../ports/gateway-credentials.port';
 import { GatewaySnapshot } from '../ports/gateway-snapshot.port';
+import type { ReplicaBus } from '../ports/replica-bus.port';
 
 /** Tunables of the WebSocket control plane; every field has a default. */
 export interface ControlPlaneOptions {
@@ -74,6 +75,8 @@ export interface ControlPlaneDeps {
   metrics?: ControlPlaneMetrics;
   clock?: Clock;
   random?: RandomBytes;
+  /** Other replicas' events (several gateways on one Redis); without it, events stay local. */
+  replicas?: ReplicaBus;
 }
 
 export function normalizeIp(address: string): string {

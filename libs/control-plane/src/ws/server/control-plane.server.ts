@@ -90,7 +90,7 @@ export class ControlPlaneServer {
         devices: deps.devices,
         clock: this.clock,
         random,
-        onPairingRequested: (request) => this.broadcast('device.pair.requested', request),
+        onPairingRequested: (request) => this.publish('device.pair.requested', request),
       },
       {
         protocols: SUPPORTED_PROTOCOLS,
@@ -112,7 +112,7 @@ export class ControlPlaneServer {
       onAuthenticated: (connection) => this.onAuthenticated(connection),
       onClosed: (connection) => this.onClosed(connection),
     };
-    const publish = (event: string, payload: unknown) => this.broadcast(event, payload);
+    const publish = (event: string, payload: unknown) => this.publish(event, payload);
     registerDevicePairMethods(this.methods, { devices: deps.devices, clock: this.clock, publish });
     registerGatewayStatusMethods(this.methods, deps.snapshot);
   }
@@ -127,14 +127,31 @@ export class ControlPlaneServer {
     if (this.httpServer) throw new Error('the control plane is already attached to an HTTP server');
     this.httpServer = httpServer;
     httpServer.on('upgrade', this.onUpgrade);
+    this.deps.replicas?.subscribe((event, payloadJson) => this.broadcastEncoded(event, payloadJson));
     this.tickTimer = setInterval(() => this.broadcast('tick', { ts: this.clock.now() }), this.options.tickIntervalMs);
     this.tickTimer.unref();
   }
 
-  /** Sends an event to every authenticated connection allowed to see it; returns how many got it. */
+  /**
+   * Sends an event to every authenticated connection allowed to see it, on this replica only
+   * (`tick`, `shutdown`); returns how many got it.
+   */
   broadcast(event: string, payload: unknown, options: BroadcastOptions = {}): number {
-    const scope = options.scope !== undefined ? options.scope : (EVENT_SCOPES[event] ?? null);
+    return this.broadcastEncoded(event, JSON.stringify(payload), options);
+  }
+
+  /**
+   * Like broadcast, and on the other replicas too (see ReplicaBus): for what happens in the
+   * deployment (chat runs, pairing), which clients follow whichever replica they are connected to.
+   */
+  publish(event: string, payload: unknown): number {
     const payloadJson = JSON.stringify(payload);
+    this.deps.replicas?.publish(event, payloadJson);
+    return this.broadcastEncoded(event, payloadJson);
+  }
+
+  private broadcastEncoded(event: string, payloadJson: string, options: BroadcastOptions = {}): number {
+    const scope = options.scope !== undefined ? options.scope : (EVENT_SCOPES[event] ?? null);
     let delivered = 0;
     for (const connection of this.connections.values()) {
       if (!connection.authenticated || (scope && !satisfiesScope(connection.info.scopes, scope))) continue;

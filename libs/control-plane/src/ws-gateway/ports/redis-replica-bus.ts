@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Redis, RedisOptions } from 'ioredis';
+import type { ReplicaBus } from '../../ws/ports/replica-bus.port';
+import { CONTROL_PLANE_EVENTS } from '../../ws/server/control-plane.server';
+
+const KNOWN_EVENTS: ReadonlySet<string> = new Set(CONTROL_PLANE_EVENTS);
+
+/**
+ * ReplicaBus on Redis pub/sub: every replica of a deployment (the same Redis database)
+ * publishes its events on one channel and hands the others' to its connections. A message is
+ * "<origin>\n<event>\n<payload JSON>"; a replica skips the messages it sent. Delivery is best
+ * effort: while Redis is unreachable, events stay on the replica that produced them.
+ */
+export class RedisReplicaBus implements ReplicaBus, OnApplicationShutdown {
+  private readonly logger = new Logger('ReplicaBus');
+  private readonly origin = randomUUID();
+  private readonly channel: string;
+  private readonly publisher: Redis;
+  private subscriber: Redis | null = null;
+
+  constructor(private readonly options: RedisOptions) {
+    // Pub/sub channels span Redis databases; deployments on other databases must not hear this one.
+    this.channel = `switchboard:${options.db ?? 0}:control-plane:events`;
+    // Fails at once rather than queueing events in memory while Redis is away.
+    this.publisher = new Redis({ ...options, enableOfflineQueue: false, lazyConnect: false });
+    this.publisher.on('error', (error: Error) => this.logger.warn(`publisher: ${error.message}`));
+  }
+
+  publish(event: string, payloadJson: string): void {
+    this.publisher.publish(this.channel, `${this.origin}\n${event}\n${payloadJson}`).catch((error: Error) => {
+      this.logger.warn(`event ${event} not sent to the other replicas: ${error.message}`);
+    });
+  }
+
+  subscribe(deliver: (event: string, payloadJson: string) => void): void {
+    if (this.subscriber) throw new Error('the replica bus has a subscriber already');
+    const subscriber = new Redis(this.options);
+    this.subscriber = subscriber;
+    subscriber.on('error', (error: Error) => this.logger.warn(`subscriber: ${error.message}`));
+    subscriber.on('message', (_channel: string, message: string) => {
+      const event = this.parse(message);
+      if (event) deliver(event.name, event.payloadJson);
+    });
+    subscriber.subscribe(this.channel).catch((error: Error) => this.logger.error(`cannot subscribe to ${this.channel}: ${error.message}`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.publisher, this.subscriber].map((client) => client?.quit().catch(() => client.disconnect())));
+  }
+
+  /** The event of another replica; null for this replica's own and for what no replica sends. */
+  private parse(message: string): { name: string; payloadJson: string } | null {
+    const first = message.indexOf('\n');
+    const second = message.indexOf('\n', first + 1);
+    if (first < 0 || second < 0) return this.refuse('not "<origin>\\n<event>\\n<payload>"');
+    if (message.slice(0, first) === this.origin) return null;
+    const name = message.slice(first + 1, second);
+    if (!KNOWN_EVENTS.has(name)) return this.refuse(`unknown event ${name.slice(0, 64)}`);
+    const payloadJson = message.slice(second + 1);
+    try {
+      JSON.parse(payloadJson);
+    } catch {
+      return this.refuse(`event ${name} without a JSON payload`);
+    }
+    return { name, payloadJson };
+  }
+
+  private refuse(reason: string): null {
+    this.logger.warn(`ignored a message on ${this.channel}: ${reason}`);
+    return null;
+  }
+}
