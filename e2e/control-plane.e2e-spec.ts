@@ -318,8 +318,53 @@ describe('control plane across two replicas (PostgreSQL + Redis)', () => {
       const [own, other] = await Promise.race([Promise.all([seenBySender, seenByWatcher]), timeout]);
       expect(other).toEqual(own);
       expect(other.at(-1)).toMatchObject({ state: 'final', message: { content: [{ type: 'text', text: 'Heard on both replicas.' }] } });
+
+      // The watcher stops a long run that the other replica runs.
+      llm.enqueue({ text: 'word '.repeat(200), chunks: 200, chunkDelayMs: 50 });
+      const longRun = randomUUID();
+      const longEvents = chatEvents(watcher, longRun);
+      await sender.request('chat.send', { sessionKey: 'e2e-replicas', message: 'Talk for a while', idempotencyKey: longRun });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const abort = await watcher.request('chat.abort', { sessionKey: 'e2e-replicas', runId: longRun });
+      expect(abort.payload).toMatchObject({ ok: true, aborted: false }); // not a run of this replica
+      expect((await longEvents).at(-1)).toMatchObject({ state: 'aborted' });
     } finally {
       await Promise.all([sender.disconnect(), watcher.disconnect()]);
+      await Promise.all([first.stop('SIGKILL'), second.stop('SIGKILL')]);
+      await db.drop();
+    }
+  });
+});
+
+describe('device revocation across two replicas (PostgreSQL + Redis)', () => {
+  it('closes the connections of a revoked device on the other replica too, and refuses its token there at once', async () => {
+    const db = await createTestDatabase();
+    const redis = new URL(REDIS_URL);
+    redis.pathname = '/6';
+    const shared = { DATABASE_URL: db.url, REDIS_URL: redis.toString() };
+    const first = await startGateway(shared);
+    const firstDataDir = dirs.at(-1)!;
+    const second = await startGateway(shared);
+    // The CLI goes through the running replica whose data dir it is given.
+    const cli = (...args: string[]) => run([CLI, ...args], { SWITCHBOARD_DATA_DIR: firstDataDir, ...shared });
+    const device = createTestDevice();
+    const connect = async (auth: { deviceToken?: string } = {}) => {
+      const socket = await TestSocket.open(wsUrl(second));
+      const answer = await socket.request('connect', connectParams({ device, ...auth, signing: { nonce: await socket.challengeNonce() } }));
+      return { socket, answer };
+    };
+    try {
+      await connect();
+      expect((await cli('devices', 'approve', device.id)).code).toBe(0);
+      const deviceToken = (await connect()).answer.payload.auth.deviceToken as string;
+      const { socket, answer } = await connect({ deviceToken });
+      expect(answer.ok).toBe(true);
+
+      const revoked = await cli('devices', 'revoke', device.id);
+      expect(revoked.code, revoked.stderr).toBe(0);
+      expect(await socket.closed).toMatchObject({ code: 1008, reason: 'device revoked' });
+      expect((await connect({ deviceToken })).answer.error?.details?.code).toBe('AUTH_TOKEN_MISMATCH');
+    } finally {
       await Promise.all([first.stop('SIGKILL'), second.stop('SIGKILL')]);
       await db.drop();
     }

@@ -11,6 +11,8 @@ import { DatabaseDeviceStore } from './ports/database-device-store';
 import { GatewaySnapshotService } from './ports/gateway-snapshot.service';
 import { PrometheusControlPlaneMetrics } from './ports/prometheus-control-plane-metrics';
 
+const DEVICE_REVOKED = 'replica.device.revoked';
+
 /** The bus between replicas (null: this gateway is the only one). */
 export const REPLICA_BUS = Symbol('REPLICA_BUS');
 
@@ -48,6 +50,12 @@ export class ControlPlaneGateway {
       },
     );
     snapshot.bindConnections(() => this.server.listConnections());
+    // A device revoked through another replica loses its connections and cached pairing here too.
+    this.server.handleReplicaEvent(DEVICE_REVOKED, (payload) => {
+      const { deviceId } = payload as { deviceId: string };
+      devices.forget(deviceId);
+      this.server.disconnectDevice(deviceId, 'device revoked');
+    });
     for (const group of groups) group.register(this.server);
   }
 
@@ -66,9 +74,10 @@ export class ControlPlaneGateway {
     return this.server.publish(event, payload);
   }
 
-  /** Closes the connections a device holds (see ControlPlaneServer.disconnectDevice). */
-  disconnectDevice(deviceId: string, reason: string): number {
-    return this.server.disconnectDevice(deviceId, reason);
+  /** After a revocation: closes the device's connections on every replica; returns how many were here. */
+  disconnectRevokedDevice(deviceId: string): number {
+    this.server.tellReplicas(DEVICE_REVOKED, { deviceId });
+    return this.server.disconnectDevice(deviceId, 'device revoked');
   }
 
   private checkIp(request: IncomingMessage) {

@@ -11,6 +11,8 @@ import { refuseUnsupported, senderOf } from './chat-request';
 import { ChatRunRegistry } from './chat-run.registry';
 import { ChatTurnOutcome, ChatTurnRunner } from './chat-turn.runner';
 
+const ABORT_ON_REPLICAS = 'replica.chat.abort';
+
 /**
  * `chat.send` and `chat.abort`. A send is answered at once with `{runId, status: "accepted"}`;
  * the run then goes on without its caller (a page reload does not stop it) and its `chat` events
@@ -57,8 +59,14 @@ export class ChatMethods implements MethodGroup {
       handler: ({ sessionKey, runId }) => {
         const { sessionKey: key } = webchatConversation(this.config.agent.id, sessionKey);
         const runIds = this.runs.abort(key, runId);
+        // The run may live on another replica; its `chat` event (state aborted) tells the client.
+        server.tellReplicas(ABORT_ON_REPLICAS, { sessionKey: key, runId: runId ?? null });
         return { ok: true, aborted: runIds.length > 0, runIds };
       },
+    });
+    server.handleReplicaEvent(ABORT_ON_REPLICAS, (payload) => {
+      const { sessionKey, runId } = payload as { sessionKey: string; runId: string | null };
+      this.runs.abort(sessionKey, runId ?? undefined);
     });
   }
 }

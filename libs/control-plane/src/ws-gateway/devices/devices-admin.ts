@@ -52,7 +52,7 @@ export class DevicesAdminService implements DevicesAdmin {
     const device = await this.devices.revoke(deviceId, Date.now(), actor);
     if (!device) throw new DomainError(ErrorCode.NOT_FOUND, `no paired device ${deviceId} (see switchboard devices list)`);
     // Connections it already has would otherwise keep what the revocation takes away.
-    this.gateway?.disconnectDevice(deviceId, 'device revoked');
+    this.gateway?.disconnectRevokedDevice(deviceId);
     return device;
   }
 }

@@ -70,6 +70,11 @@ export class DatabaseDeviceStore implements DeviceStore {
     return this.changing(deviceId, () => this.devices.issueTokenHash(deviceId, tokenSha256Hex));
   }
 
+  /** Drops what this replica remembers of a device that another replica changed (revoked). */
+  forget(deviceId: string): void {
+    this.cache.invalidate(deviceId);
+  }
+
   // Dropped after the write, so that a read racing it is not kept (see PairedDeviceCache.get).
   private async changing<T>(deviceId: string, write: () => Promise<T>): Promise<T> {
     try {

@@ -66,7 +66,7 @@ describe('RedisReplicaBus', () => {
     const raw = new Redis(onDatabase(7));
     try {
       await raw.publish('switchboard:7:control-plane:events', 'no newlines');
-      await raw.publish('switchboard:7:control-plane:events', 'other\nnot.an.event\n{}');
+      await raw.publish('switchboard:7:control-plane:events', 'other\nnot an event!\n{}');
       await raw.publish('switchboard:7:control-plane:events', 'other\nchat\n{not json');
       await raw.publish('switchboard:7:control-plane:events', 'other\nchat\n{"runId":"ok"}');
     } finally {

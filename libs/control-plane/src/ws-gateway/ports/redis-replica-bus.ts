@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Redis, RedisOptions } from 'ioredis';
 import type { ReplicaBus } from '../../ws/ports/replica-bus.port';
-import { CONTROL_PLANE_EVENTS } from '../../ws/server/control-plane.server';
 
-const KNOWN_EVENTS: ReadonlySet<string> = new Set(CONTROL_PLANE_EVENTS);
+// Client events (chat, device.pair.requested, ...) and internal ones (replica.device.revoked, ...).
+const EVENT_NAME = /^[a-z][a-z0-9]*(\.[a-z][a-z0-9]*)*$/i;
+const MAX_EVENT_NAME = 64;
 
 /**
  * ReplicaBus on Redis pub/sub: every replica of a deployment (the same Redis database)
@@ -56,7 +57,7 @@ export class RedisReplicaBus implements ReplicaBus, OnApplicationShutdown {
     if (first < 0 || second < 0) return this.refuse('not "<origin>\\n<event>\\n<payload>"');
     if (message.slice(0, first) === this.origin) return null;
     const name = message.slice(first + 1, second);
-    if (!KNOWN_EVENTS.has(name)) return this.refuse(`unknown event ${name.slice(0, 64)}`);
+    if (name.length > MAX_EVENT_NAME || !EVENT_NAME.test(name)) return this.refuse(`not an event name: ${name.slice(0, MAX_EVENT_NAME)}`);
     const payloadJson = message.slice(second + 1);
     try {
       JSON.parse(payloadJson);

@@ -42,6 +42,8 @@ const EVENT_SCOPES: Readonly<Record<string, OperatorScope>> = {
   'device.pair.resolved': 'operator.pairing',
 };
 
+const KNOWN_EVENTS: ReadonlySet<string> = new Set(CONTROL_PLANE_EVENTS);
+
 const SHUTDOWN_GRACE_MS = 2_000;
 
 export interface BroadcastOptions {
@@ -65,6 +67,7 @@ export class ControlPlaneServer {
   private readonly connections = new Map<string, ControlPlaneConnection>();
   private readonly unauthenticated = new Set<ControlPlaneConnection>();
   private readonly unauthenticatedByIp = new Map<string, number>();
+  private readonly replicaHandlers = new Map<string, (payload: unknown) => void>();
   private readonly wss: WebSocketServer;
   private readonly environment: ConnectionEnvironment;
   private readonly metrics: ControlPlaneMetrics;
@@ -127,7 +130,7 @@ export class ControlPlaneServer {
     if (this.httpServer) throw new Error('the control plane is already attached to an HTTP server');
     this.httpServer = httpServer;
     httpServer.on('upgrade', this.onUpgrade);
-    this.deps.replicas?.subscribe((event, payloadJson) => this.broadcastEncoded(event, payloadJson));
+    this.deps.replicas?.subscribe((event, payloadJson) => this.onReplicaEvent(event, payloadJson));
     this.tickTimer = setInterval(() => this.broadcast('tick', { ts: this.clock.now() }), this.options.tickIntervalMs);
     this.tickTimer.unref();
   }
@@ -148,6 +151,24 @@ export class ControlPlaneServer {
     const payloadJson = JSON.stringify(payload);
     this.deps.replicas?.publish(event, payloadJson);
     return this.broadcastEncoded(event, payloadJson);
+  }
+
+  /** Runs `handler` when another replica sends the internal event `name` (see tellReplicas). */
+  handleReplicaEvent(name: `replica.${string}`, handler: (payload: unknown) => void): void {
+    if (this.replicaHandlers.has(name)) throw new Error(`a handler for ${name} is already registered`);
+    this.replicaHandlers.set(name, handler);
+  }
+
+  /** Sends an internal event (one no client sees) to the other replicas: what they must do too. */
+  tellReplicas(name: `replica.${string}`, payload: unknown): void {
+    this.deps.replicas?.publish(name, JSON.stringify(payload));
+  }
+
+  private onReplicaEvent(event: string, payloadJson: string): void {
+    const handler = this.replicaHandlers.get(event);
+    if (handler) handler(JSON.parse(payloadJson));
+    else if (KNOWN_EVENTS.has(event)) this.broadcastEncoded(event, payloadJson);
+    else new Logger('ControlPlane').warn(`ignored event ${event.slice(0, 64)} from another replica: nothing handles it`);
   }
 
   private broadcastEncoded(event: string, payloadJson: string, options: BroadcastOptions = {}): number {
