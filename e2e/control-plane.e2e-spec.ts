@@ -337,36 +337,61 @@ describe('control plane across two replicas (PostgreSQL + Redis)', () => {
 });
 
 describe('device revocation across two replicas (PostgreSQL + Redis)', () => {
-  it('closes the connections of a revoked device on the other replica too, and refuses its token there at once', async () => {
-    const db = await createTestDatabase();
+  let db: { url: string; drop(): Promise<void> };
+  let shared: Record<string, string>;
+  let first: GatewayProcess;
+  let firstDataDir: string;
+  let second: GatewayProcess;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
     const redis = new URL(REDIS_URL);
     redis.pathname = '/6';
-    const shared = { DATABASE_URL: db.url, REDIS_URL: redis.toString() };
-    const first = await startGateway(shared);
-    const firstDataDir = dirs.at(-1)!;
-    const second = await startGateway(shared);
-    // The CLI goes through the running replica whose data dir it is given.
-    const cli = (...args: string[]) => run([CLI, ...args], { SWITCHBOARD_DATA_DIR: firstDataDir, ...shared });
+    shared = { DATABASE_URL: db.url, REDIS_URL: redis.toString() };
+    first = await startGateway(shared);
+    firstDataDir = dirs.at(-1)!;
+    second = await startGateway(shared);
+  });
+  afterAll(async () => {
+    await Promise.all([first?.stop('SIGKILL'), second?.stop('SIGKILL')]);
+    await db?.drop();
+  });
+
+  /** A device approved with the CLI and connected to the second replica with its device token. */
+  async function connectedDevice(cli: (...args: string[]) => Promise<ProcessResult>) {
     const device = createTestDevice();
     const connect = async (auth: { deviceToken?: string } = {}) => {
       const socket = await TestSocket.open(wsUrl(second));
       const answer = await socket.request('connect', connectParams({ device, ...auth, signing: { nonce: await socket.challengeNonce() } }));
       return { socket, answer };
     };
-    try {
-      await connect();
-      expect((await cli('devices', 'approve', device.id)).code).toBe(0);
-      const deviceToken = (await connect()).answer.payload.auth.deviceToken as string;
-      const { socket, answer } = await connect({ deviceToken });
-      expect(answer.ok).toBe(true);
+    await connect();
+    expect((await cli('devices', 'approve', device.id)).code).toBe(0);
+    const deviceToken = (await connect()).answer.payload.auth.deviceToken as string;
+    const { socket, answer } = await connect({ deviceToken });
+    expect(answer.ok).toBe(true);
+    return { device, socket, reconnect: () => connect({ deviceToken }) };
+  }
 
-      const revoked = await cli('devices', 'revoke', device.id);
-      expect(revoked.code, revoked.stderr).toBe(0);
-      expect(await socket.closed).toMatchObject({ code: 1008, reason: 'device revoked' });
-      expect((await connect({ deviceToken })).answer.error?.details?.code).toBe('AUTH_TOKEN_MISMATCH');
-    } finally {
-      await Promise.all([first.stop('SIGKILL'), second.stop('SIGKILL')]);
-      await db.drop();
-    }
+  it('closes the connections of a revoked device on the other replica too, and refuses its token there at once', async () => {
+    // The CLI goes through the running replica whose data dir it is given.
+    const cli = (...args: string[]) => run([CLI, ...args], { SWITCHBOARD_DATA_DIR: firstDataDir, ...shared });
+    const { device, socket, reconnect } = await connectedDevice(cli);
+
+    const revoked = await cli('devices', 'revoke', device.id);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(await socket.closed).toMatchObject({ code: 1008, reason: 'device revoked' });
+    expect((await reconnect()).answer.error?.details?.code).toBe('AUTH_TOKEN_MISMATCH');
+  });
+
+  it('does the same when the CLI finds no gateway and revokes on the database', async () => {
+    // A data dir of no running gateway: the CLI works on PostgreSQL and tells the replicas over Redis.
+    const cli = (...args: string[]) => run([CLI, ...args], { SWITCHBOARD_DATA_DIR: tempDir('cli-alone'), ...shared });
+    const { device, socket, reconnect } = await connectedDevice(cli);
+
+    const revoked = await cli('devices', 'revoke', device.id);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(await socket.closed).toMatchObject({ code: 1008, reason: 'device revoked' });
+    expect((await reconnect()).answer.error?.details?.code).toBe('AUTH_TOKEN_MISMATCH');
   });
 });

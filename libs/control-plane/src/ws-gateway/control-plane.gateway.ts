@@ -3,18 +3,13 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectConfig, SwitchboardConfig } from '@switchboard/config';
 import { IpRules } from '@switchboard/security';
 import { METHOD_GROUPS, MethodGroup } from '../gateway-methods/method-group';
-import type { ReplicaBus } from '../ws/ports/replica-bus.port';
+import { DEVICE_REVOKED, REPLICA_BUS, type ReplicaBus } from '../ws/ports/replica-bus.port';
 import { ControlPlaneServer, ShutdownNotice } from '../ws/server/control-plane.server';
 import { CONTROL_PLANE_MODULE_OPTIONS, ControlPlaneModuleOptions } from './control-plane.module-definition';
 import { ConfigGatewayCredentials } from './ports/config-gateway-credentials';
 import { DatabaseDeviceStore } from './ports/database-device-store';
 import { GatewaySnapshotService } from './ports/gateway-snapshot.service';
 import { PrometheusControlPlaneMetrics } from './ports/prometheus-control-plane-metrics';
-
-const DEVICE_REVOKED = 'replica.device.revoked';
-
-/** The bus between replicas (null: this gateway is the only one). */
-export const REPLICA_BUS = Symbol('REPLICA_BUS');
 
 /**
  * The WebSocket control plane of this gateway: the protocol server on the gateway's ports, with

@@ -1,6 +1,4 @@
 import { Module } from '@nestjs/common';
-import { APP_CONFIG, SwitchboardConfig } from '@switchboard/config';
-import { redisOptionsFromUrl } from '@switchboard/queue';
 import { AgentMethods } from '../gateway-methods/agent/agent.methods';
 import { ChannelsMethods } from '../gateway-methods/channels/channels.methods';
 import { ChatRunRegistry } from '../gateway-methods/chat/chat-run.registry';
@@ -17,8 +15,7 @@ import { ConfigGatewayCredentials } from './ports/config-gateway-credentials';
 import { DatabaseDeviceStore } from './ports/database-device-store';
 import { GatewaySnapshotService } from './ports/gateway-snapshot.service';
 import { PrometheusControlPlaneMetrics } from './ports/prometheus-control-plane-metrics';
-import { REPLICA_BUS } from './control-plane.gateway';
-import { RedisReplicaBus } from './ports/redis-replica-bus';
+import { replicaBusProvider } from './ports/redis-replica-bus';
 
 const methodGroups = [SessionsMethods, ChatMethods, AgentMethods, SendMethods, ModelsMethods, ChannelsMethods];
 
@@ -38,12 +35,7 @@ const methodGroups = [SessionsMethods, ChatMethods, AgentMethods, SendMethods, M
     ChatTurnRunner,
     ...methodGroups,
     { provide: METHOD_GROUPS, inject: methodGroups, useFactory: (...groups: MethodGroup[]) => groups },
-    {
-      // With Redis (BullMQ mode) there may be several replicas: their events reach each other's clients.
-      provide: REPLICA_BUS,
-      inject: [APP_CONFIG],
-      useFactory: (config: SwitchboardConfig) => (config.redis.url ? new RedisReplicaBus(redisOptionsFromUrl(config.redis.url)) : null),
-    },
+    replicaBusProvider,
     ControlPlaneGateway,
     DevicesAdminService,
   ],

@@ -1,6 +1,7 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@switchboard/core';
 import { PairedDevice, PairingRequest } from '../../ws/ports/device-store.port';
+import { DEVICE_REVOKED, REPLICA_BUS, type ReplicaBus } from '../../ws/ports/replica-bus.port';
 import { OPERATOR_SCOPES, grantScopes } from '../../ws/protocol/scopes';
 import { ControlPlaneGateway } from '../control-plane.gateway';
 import { DatabaseDeviceStore } from '../ports/database-device-store';
@@ -23,6 +24,8 @@ export class DevicesAdminService implements DevicesAdmin {
     private readonly devices: DatabaseDeviceStore,
     // Present in the running gateway: connected operators hear about the decision.
     @Optional() private readonly gateway?: ControlPlaneGateway,
+    // Without a gateway here (the CLI on the database), the running replicas hear of it over Redis.
+    @Optional() @Inject(REPLICA_BUS) private readonly replicas?: ReplicaBus | null,
   ) {}
 
   async listDevices() {
@@ -37,14 +40,14 @@ export class DevicesAdminService implements DevicesAdmin {
     const device = await this.devices.approve(requestId, grantScopes(request.role, request.scopes, OPERATOR_SCOPES), Date.now(), actor);
     // Null when someone decided in between.
     if (!device) throw noRequest(requestId);
-    this.gateway?.publish('device.pair.resolved', { requestId, deviceId: device.deviceId, decision: 'approved', ts: Date.now() });
+    this.announce('device.pair.resolved', { requestId, deviceId: device.deviceId, decision: 'approved', ts: Date.now() });
     return device;
   }
 
   async rejectDevice(requestId: string, actor: string): Promise<PairingRequest> {
     const request = await this.devices.reject(requestId, actor);
     if (!request) throw noRequest(requestId);
-    this.gateway?.publish('device.pair.resolved', { requestId, deviceId: request.deviceId, decision: 'rejected', ts: Date.now() });
+    this.announce('device.pair.resolved', { requestId, deviceId: request.deviceId, decision: 'rejected', ts: Date.now() });
     return request;
   }
 
@@ -52,8 +55,14 @@ export class DevicesAdminService implements DevicesAdmin {
     const device = await this.devices.revoke(deviceId, Date.now(), actor);
     if (!device) throw new DomainError(ErrorCode.NOT_FOUND, `no paired device ${deviceId} (see switchboard devices list)`);
     // Connections it already has would otherwise keep what the revocation takes away.
-    this.gateway?.disconnectRevokedDevice(deviceId);
+    if (this.gateway) this.gateway.disconnectRevokedDevice(deviceId);
+    else this.replicas?.publish(DEVICE_REVOKED, JSON.stringify({ deviceId }));
     return device;
+  }
+
+  private announce(event: string, payload: unknown): void {
+    if (this.gateway) this.gateway.publish(event, payload);
+    else this.replicas?.publish(event, JSON.stringify(payload));
   }
 }
 

@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Logger, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { APP_CONFIG, SwitchboardConfig } from '@switchboard/config';
+import { redisOptionsFromUrl } from '@switchboard/queue';
 import { Redis, RedisOptions } from 'ioredis';
-import type { ReplicaBus } from '../../ws/ports/replica-bus.port';
+import { REPLICA_BUS, type ReplicaBus } from '../../ws/ports/replica-bus.port';
 
 // Client events (chat, device.pair.requested, ...) and internal ones (replica.device.revoked, ...).
 const EVENT_NAME = /^[a-z][a-z0-9]*(\.[a-z][a-z0-9]*)*$/i;
 const MAX_EVENT_NAME = 64;
+
+/** The bus between replicas when Redis is configured (several replicas may run), else null. */
+export const replicaBusProvider: Provider = {
+  provide: REPLICA_BUS,
+  inject: [APP_CONFIG],
+  useFactory: (config: SwitchboardConfig) => (config.redis.url ? new RedisReplicaBus(redisOptionsFromUrl(config.redis.url)) : null),
+};
 
 /**
  * ReplicaBus on Redis pub/sub: every replica of a deployment (the same Redis database)
@@ -23,12 +32,17 @@ export class RedisReplicaBus implements ReplicaBus, OnApplicationShutdown {
   constructor(private readonly options: RedisOptions) {
     // Pub/sub channels span Redis databases; deployments on other databases must not hear this one.
     this.channel = `switchboard:${options.db ?? 0}:control-plane:events`;
-    // Fails at once rather than queueing events in memory while Redis is away.
-    this.publisher = new Redis({ ...options, enableOfflineQueue: false, lazyConnect: false });
+    this.publisher = new Redis(options);
     this.publisher.on('error', (error: Error) => this.logger.warn(`publisher: ${error.message}`));
   }
 
   publish(event: string, payloadJson: string): void {
+    // Queued while the first connection opens (a CLI publishes at once); dropped, not queued in
+    // memory, while Redis is away later on.
+    if (this.publisher.status !== 'ready' && this.publisher.status !== 'connecting' && this.publisher.status !== 'connect') {
+      this.logger.warn(`event ${event} not sent to the other replicas: Redis is ${this.publisher.status}`);
+      return;
+    }
     this.publisher.publish(this.channel, `${this.origin}\n${event}\n${payloadJson}`).catch((error: Error) => {
       this.logger.warn(`event ${event} not sent to the other replicas: ${error.message}`);
     });

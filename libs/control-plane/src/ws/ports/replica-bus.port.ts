@@ -9,3 +9,9 @@ export interface ReplicaBus {
   /** Calls `deliver` for each event another replica publishes. */
   subscribe(deliver: (event: string, payloadJson: string) => void): void;
 }
+
+/** Nest token of the ReplicaBus; its value is null when this gateway is the only one (no Redis). */
+export const REPLICA_BUS = Symbol('REPLICA_BUS');
+
+/** The internal event by which a replica tells the others that a device was revoked. */
+export const DEVICE_REVOKED = 'replica.device.revoked';
