@@ -59,6 +59,22 @@ function chatEvents(client: OpenClawClient, runId: string): Promise<Record<strin
   });
 }
 
+/** A new device, approved with `cli` and connected to `gateway` with the device token it was issued. */
+async function connectedDevice(gateway: GatewayProcess, cli: (...args: string[]) => Promise<ProcessResult>) {
+  const device = createTestDevice();
+  const connect = async (auth: { deviceToken?: string } = {}) => {
+    const socket = await TestSocket.open(wsUrl(gateway));
+    const answer = await socket.request('connect', connectParams({ device, ...auth, signing: { nonce: await socket.challengeNonce() } }));
+    return { socket, answer };
+  };
+  await connect();
+  expect((await cli('devices', 'approve', device.id)).code).toBe(0);
+  const deviceToken = (await connect()).answer.payload.auth.deviceToken as string;
+  const { socket, answer } = await connect({ deviceToken });
+  expect(answer.ok).toBe(true);
+  return { device, socket, reconnect: () => connect({ deviceToken }) };
+}
+
 beforeAll(() => llm.start());
 afterAll(async () => {
   await llm.stop();
@@ -253,23 +269,13 @@ describe('control plane without a token: devices approved with the CLI', () => {
   });
 
   it('cuts a device off with `switchboard devices revoke`: its connection closes and its token stops working', async () => {
-    const device = createTestDevice();
-    const connect = async (auth: { deviceToken?: string } = {}) => {
-      const socket = await TestSocket.open(wsUrl(gateway));
-      const answer = await socket.request('connect', connectParams({ device, ...auth, signing: { nonce: await socket.challengeNonce() } }));
-      return { socket, answer };
-    };
-    await connect();
-    expect((await cli('devices', 'approve', device.id)).code).toBe(0);
-    const deviceToken = (await connect()).answer.payload.auth.deviceToken as string;
-    const { socket, answer } = await connect({ deviceToken });
-    expect(answer.ok).toBe(true);
+    const { device, socket, reconnect } = await connectedDevice(gateway, cli);
 
     const revoked = await cli('devices', 'revoke', device.id);
     expect(revoked.code, revoked.stderr).toBe(0);
     expect(revoked.stdout).toContain(`revoked device ${device.id}`);
     expect(await socket.closed).toMatchObject({ code: 1008, reason: 'device revoked' });
-    expect((await connect({ deviceToken })).answer.error?.details?.code).toBe('AUTH_TOKEN_MISMATCH');
+    expect((await reconnect()).answer.error?.details?.code).toBe('AUTH_TOKEN_MISMATCH');
     expect((await cli('devices', 'revoke', device.id)).code).not.toBe(0);
   });
 
@@ -357,26 +363,10 @@ describe('device revocation across two replicas (PostgreSQL + Redis)', () => {
     await db?.drop();
   });
 
-  /** A device approved with the CLI and connected to the second replica with its device token. */
-  async function connectedDevice(cli: (...args: string[]) => Promise<ProcessResult>) {
-    const device = createTestDevice();
-    const connect = async (auth: { deviceToken?: string } = {}) => {
-      const socket = await TestSocket.open(wsUrl(second));
-      const answer = await socket.request('connect', connectParams({ device, ...auth, signing: { nonce: await socket.challengeNonce() } }));
-      return { socket, answer };
-    };
-    await connect();
-    expect((await cli('devices', 'approve', device.id)).code).toBe(0);
-    const deviceToken = (await connect()).answer.payload.auth.deviceToken as string;
-    const { socket, answer } = await connect({ deviceToken });
-    expect(answer.ok).toBe(true);
-    return { device, socket, reconnect: () => connect({ deviceToken }) };
-  }
-
   it('closes the connections of a revoked device on the other replica too, and refuses its token there at once', async () => {
     // The CLI goes through the running replica whose data dir it is given.
     const cli = (...args: string[]) => run([CLI, ...args], { SWITCHBOARD_DATA_DIR: firstDataDir, ...shared });
-    const { device, socket, reconnect } = await connectedDevice(cli);
+    const { device, socket, reconnect } = await connectedDevice(second, cli);
 
     const revoked = await cli('devices', 'revoke', device.id);
     expect(revoked.code, revoked.stderr).toBe(0);
@@ -387,7 +377,7 @@ describe('device revocation across two replicas (PostgreSQL + Redis)', () => {
   it('does the same when the CLI finds no gateway and revokes on the database', async () => {
     // A data dir of no running gateway: the CLI works on PostgreSQL and tells the replicas over Redis.
     const cli = (...args: string[]) => run([CLI, ...args], { SWITCHBOARD_DATA_DIR: tempDir('cli-alone'), ...shared });
-    const { device, socket, reconnect } = await connectedDevice(cli);
+    const { device, socket, reconnect } = await connectedDevice(second, cli);
 
     const revoked = await cli('devices', 'revoke', device.id);
     expect(revoked.code, revoked.stderr).toBe(0);
