@@ -47,7 +47,8 @@ export class ControlPlaneGateway {
     snapshot.bindConnections(() => this.server.listConnections());
     // A device revoked through another replica loses its connections and cached pairing here too.
     this.server.handleReplicaEvent(DEVICE_REVOKED, (payload) => {
-      const { deviceId } = payload as { deviceId: string };
+      const deviceId = (payload as { deviceId?: unknown } | null)?.deviceId;
+      if (typeof deviceId !== 'string') throw new Error('no deviceId');
       devices.forget(deviceId);
       this.server.disconnectDevice(deviceId, 'device revoked');
     });

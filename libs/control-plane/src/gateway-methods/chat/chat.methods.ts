@@ -65,7 +65,8 @@ export class ChatMethods implements MethodGroup {
       },
     });
     server.handleReplicaEvent(ABORT_ON_REPLICAS, (payload) => {
-      const { sessionKey, runId } = payload as { sessionKey: string; runId: string | null };
+      const { sessionKey, runId } = (payload ?? {}) as { sessionKey?: unknown; runId?: unknown };
+      if (typeof sessionKey !== 'string' || (runId !== null && typeof runId !== 'string')) throw new Error('not {sessionKey, runId}');
       this.runs.abort(sessionKey, runId ?? undefined);
     });
   }

@@ -68,6 +68,7 @@ export class ControlPlaneServer {
   private readonly unauthenticated = new Set<ControlPlaneConnection>();
   private readonly unauthenticatedByIp = new Map<string, number>();
   private readonly replicaHandlers = new Map<string, (payload: unknown) => void>();
+  private readonly logger = new Logger('ControlPlane');
   private readonly wss: WebSocketServer;
   private readonly environment: ConnectionEnvironment;
   private readonly metrics: ControlPlaneMetrics;
@@ -84,7 +85,7 @@ export class ControlPlaneServer {
     this.metrics = deps.metrics ?? noopControlPlaneMetrics;
     this.clock = deps.clock ?? systemClock;
     const random = deps.random ?? randomBytes;
-    const logger = new Logger('ControlPlane');
+    const logger = this.logger;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.options.maxPayloadBytes, clientTracking: false });
     const cache = new IdempotencyCache({ ttlMs: this.options.idempotencyTtlMs, maxEntries: this.options.idempotencyMaxEntries }, this.clock);
     const handshake = new ConnectHandshake(
@@ -166,9 +167,13 @@ export class ControlPlaneServer {
 
   private onReplicaEvent(event: string, payloadJson: string): void {
     const handler = this.replicaHandlers.get(event);
-    if (handler) handler(JSON.parse(payloadJson));
-    else if (KNOWN_EVENTS.has(event)) this.broadcastEncoded(event, payloadJson);
-    else new Logger('ControlPlane').warn(`ignored event ${event.slice(0, 64)} from another replica: nothing handles it`);
+    try {
+      if (handler) handler(JSON.parse(payloadJson));
+      else if (KNOWN_EVENTS.has(event)) this.broadcastEncoded(event, payloadJson);
+      else this.logger.warn(`ignored event ${event.slice(0, 64)} from another replica: nothing handles it`);
+    } catch (error) {
+      this.logger.warn(`event ${event} from another replica failed: ${error instanceof Error ? error.message : error}`);
+    }
   }
 
   private broadcastEncoded(event: string, payloadJson: string, options: BroadcastOptions = {}): number {
