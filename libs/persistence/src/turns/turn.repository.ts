@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from '../database';
 import { DATABASE } from '../database.token';
 import type { Attachment } from '@switchboard/core';
-import type { Prisma, Session as SessionRow } from '../generated/prisma/client';
+import type { Session as SessionRow } from '../generated/prisma/client';
 import type { HistoryEntry, StoredInbound } from '../messages/message.repository';
 import { type SessionRecord, toSession } from '../sessions/session.repository';
 import type { SqlStatement } from '../sql-client';
@@ -38,18 +38,7 @@ export interface GeneratedReply {
   outputTokens?: number;
 }
 
-type TurnRow = Prisma.TurnGetPayload<object>;
-
 // Statements of the rarer steps, each one round trip of plain SQL (see SqlClient).
-
-const BEGIN_TURN: SqlStatement = {
-  name: 'turn_begin',
-  text: `
-    INSERT INTO "Turn" ("id", "inboundMessageId", "attempts", "updatedAt")
-    VALUES (gen_random_uuid(), $1::uuid, 1, now())
-    ON CONFLICT ("inboundMessageId") DO UPDATE SET "attempts" = "Turn"."attempts" + 1, "updatedAt" = now()
-    RETURNING *`,
-};
 
 const MARK_DELIVERED: SqlStatement = {
   name: 'turn_mark_delivered',
@@ -116,13 +105,9 @@ export class TurnRepository {
 
   /** The turn of an inbound message, created on the first attempt; counts the attempt. */
   async begin(inboundMessageId: string): Promise<TurnRecord> {
-    // One statement for the turn (every message runs this), then its parts.
-    const [turn] = await this.db.sql.query<TurnRow>(BEGIN_TURN, [inboundMessageId]);
-    const parts = turn.status === 'running' && turn.attempts === 1 ? [] : await this.db.prisma.deliveryPart.findMany({
-      where: { turnId: turn.id },
-      orderBy: { index: 'asc' },
-    });
-    return toTurn({ ...turn, parts });
+    const start = await this.start(inboundMessageId, 0);
+    if (!start) throw new Error(`inbound message ${inboundMessageId} does not exist`);
+    return start.turn;
   }
 
   /** Remembers the streaming draft message as part 0 before any more is streamed into it. */
@@ -247,20 +232,4 @@ interface SavedTurnRow {
   partText: string | null;
   partPlatformMessageId: string | null;
   partDeliveredAt: Date | null;
-}
-
-function toTurn(row: TurnRow & { parts: Prisma.DeliveryPartGetPayload<object>[] }): TurnRecord {
-  return {
-    id: row.id,
-    inboundMessageId: row.inboundMessageId,
-    status: row.status,
-    attempts: row.attempts,
-    parts: row.parts.map((part) => ({
-      id: part.id,
-      index: part.index,
-      text: part.text,
-      platformMessageId: part.platformMessageId,
-      deliveredAt: part.deliveredAt,
-    })),
-  };
 }
