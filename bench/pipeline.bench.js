@@ -19,6 +19,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { Queue } = require('bullmq');
 const { Redis } = require('ioredis');
 const { intFlag } = require('./lib/args');
@@ -153,6 +154,9 @@ async function runCase(spec, options, { botApi, llm, redisUrl }) {
       postgres: cpuSnapshot(['postgres']),
       redis: cpuSnapshot(['redis-server']),
     };
+    // Late callbacks of the benchmark's own loop delay the times it takes (an ack's arrival).
+    const benchLoop = monitorEventLoopDelay({ resolution: 1 });
+    benchLoop.enable();
     const windowStartUs = monotonicUs();
     const untilMs = performance.now() + options.seconds * 1000;
     const deadlineMs = untilMs + options.drainS * 1000;
@@ -165,6 +169,7 @@ async function runCase(spec, options, { botApi, llm, redisUrl }) {
     client.abortAll(`no answer within the ${options.drainS} s drain`);
     await loop;
     const windowEndUs = monotonicUs();
+    benchLoop.disable();
 
     const wallMs = run.lastEventAt() - run.firstSentAt;
     const benchCpu = process.cpuUsage(cpu.bench);
@@ -186,6 +191,7 @@ async function runCase(spec, options, { botApi, llm, redisUrl }) {
     return {
       ...spec,
       ...figures(run, spec, options, wallMs),
+      benchLoopDelayMs: { p99: round(benchLoop.percentile(99) / 1e6), max: round(benchLoop.max / 1e6) },
       cores: Object.fromEntries(Object.entries(resources).map(([name, ms]) => [name.replace('CpuMs', ''), round(ms / wallMs)])),
       // Only when every message was answered: otherwise part of the CPU went to unfinished ones.
       gatewayCpuMsPerReply: run.replied && !run.errors && !run.unreplied() ? round(resources.gatewayCpuMs / run.replied) : null,
@@ -475,7 +481,8 @@ function figures(run, spec, options, wallMs) {
 function describe(r) {
   return (
     `sent ${r.sent}, acked ${r.ackedPerS}/s, replied ${r.repliedPerS}/s, ack p50/p99 ${ms(r.ackMs.p50)}/${ms(r.ackMs.p99)} ms, ` +
-    `e2e p50/p99 ${ms(r.e2eMs.p50)}/${ms(r.e2eMs.p99)} ms, errors ${r.errors}, unreplied ${r.unreplied}, RSS ${r.rssMb} MB`
+    `e2e p50/p99 ${ms(r.e2eMs.p50)}/${ms(r.e2eMs.p99)} ms, errors ${r.errors}, unreplied ${r.unreplied}, RSS ${r.rssMb} MB, ` +
+    `benchmark loop delay p99/max ${r.benchLoopDelayMs.p99}/${r.benchLoopDelayMs.max} ms`
   );
 }
 
@@ -523,7 +530,7 @@ function report(results, options) {
   );
   process.stdout.write('\nCPU used during the load and drain, in cores (2 = both cores of this machine busy), and per reply\n\n');
   printTable(
-    ['case', 'load', 'gateway', 'postgres', 'redis', 'bench+fakes', 'gateway CPU ms/reply', 'Bot API calls/reply', 'peak RSS MB'],
+    ['case', 'load', 'gateway', 'postgres', 'redis', 'bench+fakes', 'gateway CPU ms/reply', 'Bot API calls/reply', 'peak RSS MB', 'bench loop delay p99 ms'],
     ok.map((r) => [
       label(r),
       load(r),
@@ -534,6 +541,7 @@ function report(results, options) {
       r.gatewayCpuMsPerReply ?? '—',
       r.botApiCallsPerReply ? Object.entries(r.botApiCallsPerReply).filter(([, n]) => n > 0).map(([name, n]) => `${name} ${n}`).join(', ') : '—',
       r.peakRssMb,
+      r.benchLoopDelayMs.p99,
     ]),
   );
   for (const r of results.filter((result) => result.error)) process.stdout.write(`\n${label(r)} ${r.load} failed: ${r.error}\n`);

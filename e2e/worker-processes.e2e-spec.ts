@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import { Redis } from 'ioredis';
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, run } from './support/gateway-process';
 import { ALICE, TelegramHarness, sleep } from './support/telegram-harness';
@@ -38,6 +40,21 @@ async function readyWorkers(url: string): Promise<number | undefined> {
   return response.status === 200 ? body.details?.workers?.running : undefined;
 }
 
+/** True once no message waits for an answer and no session lock is held. */
+async function idle(databaseUrl: string): Promise<true | undefined> {
+  const db = new Client({ connectionString: databaseUrl });
+  const redis = new Redis(REDIS_URL);
+  try {
+    await db.connect();
+    const { rows } = await db.query<{ pending: number }>('SELECT count(*)::int AS pending FROM "PendingMessage"');
+    const locks = await redis.keys('switchboard:session-lock:*');
+    return rows[0].pending === 0 && locks.length === 0 ? true : undefined;
+  } finally {
+    await db.end();
+    redis.disconnect();
+  }
+}
+
 describe('worker processes (QUEUE_WORKER_PROCESSES)', () => {
   it('answers through its worker processes, starts again one that was killed, and stops them with it', async () => {
     const db = await createTestDatabase();
@@ -50,6 +67,8 @@ describe('worker processes (QUEUE_WORKER_PROCESSES)', () => {
       harness.llm.enqueue({ text: 'Answered by a worker.' });
       expect(await harness.post(gateway, harness.telegram.build.privateText('Who answers?', { from: ALICE }))).toBe(200);
       await harness.waitForMessages(ALICE.id, (texts) => texts[0] === 'Answered by a worker.');
+      // Killed idle: a worker killed mid-turn would hold the session's lock until it expires (30 s).
+      await until('the turn finished and its session lock released', () => idle(db.url));
 
       process.kill(workers[0], 'SIGKILL');
       const restarted = await until('the killed worker replaced', () => {

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { DirectChatService } from './direct-chat/direct-chat.service';
 import { MessageProcessor } from './turn/message.processor';
 import { NotifyProcessor } from './turn/notify.processor';
+import { PendingMessageSweeper } from './turn/pending-message.sweeper';
 import { TurnRunner } from './turn/turn-runner';
 
 export interface AgentModuleOptions {
@@ -16,7 +17,7 @@ export interface AgentModuleOptions {
 @Module({})
 export class AgentModule {
   static forRoot(options: AgentModuleOptions): DynamicModule {
-    const processors = options.processJobs ? [MessageProcessor, NotifyProcessor] : [];
+    const processors = options.processJobs ? [MessageProcessor, NotifyProcessor, PendingMessageSweeper] : [];
     return {
       module: AgentModule,
       global: true,

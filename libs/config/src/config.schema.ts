@@ -151,6 +151,11 @@ export const configSchema = z
           env: 'QUEUE_BACKOFF_MS',
           description: 'First retry delay; doubles on each attempt, with jitter.',
         }),
+        requeueAfterMs: key(positiveInt('a number of milliseconds').min(1_000, 'expected at least 1000 milliseconds').default(30_000), {
+          env: 'QUEUE_REQUEUE_AFTER_MS',
+          description:
+            'An accepted message whose turn has not finished is queued again this long after it was last queued (its queueing failed, a process died, the queue lost the job). Queueing again is harmless: a queued or finished message is not run twice.',
+        }),
         workerProcesses: key(wholeNumber(0, 64).default(0), {
           env: 'QUEUE_WORKER_PROCESSES',
           description:

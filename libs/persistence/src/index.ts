@@ -7,7 +7,7 @@ export type { DeviceAuthStateRecord, DevicePairingRequestRecord, NewDevicePairin
 export { withMigrator, withSchemaMigrator } from './migration-target';
 export type { MigrationTarget } from './migration-target';
 export { MessageRepository } from './messages/message.repository';
-export type { AcceptedInbound, HistoryEntry, HistoryWindow, StoredInbound } from './messages/message.repository';
+export type { AcceptedInbound, HistoryEntry, HistoryWindow, PendingInbound, StoredInbound } from './messages/message.repository';
 export { Migrator } from './migrations/migrator';
 export { PersistenceModule } from './persistence.module';
 export { QueueJobRepository } from './queue-jobs/queue-job.repository';

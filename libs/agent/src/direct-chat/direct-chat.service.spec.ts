@@ -43,7 +43,7 @@ describe('DirectChatService', () => {
   it('answers the caller and leaves nothing for the recovery at start', async () => {
     const events = await drain(turn('answered'));
     expect(events.at(-1)).toEqual({ type: 'done', text: 'Say this back to me' });
-    expect(await messages.findUnfinishedInbound(10)).toEqual([]);
+    expect(await messages.claimPendingToRequeue(new Date(Date.now() + 60_000), 10)).toEqual([]);
   });
 
   it('records a stopped turn as failed, so a restart does not answer it again', async () => {
@@ -51,7 +51,7 @@ describe('DirectChatService', () => {
     controller.abort(new Error('aborted by the client'));
 
     await expect(drain(turn('stopped', controller.signal))).rejects.toThrow('aborted by the client');
-    expect(await messages.findUnfinishedInbound(10)).toEqual([]);
+    expect(await messages.claimPendingToRequeue(new Date(Date.now() + 60_000), 10)).toEqual([]);
   });
 
   describe('with images', () => {

@@ -7,8 +7,9 @@ import { SessionService } from '@switchboard/sessions';
 
 /**
  * Everything between a channel adapter and the queue: security → session → persist (which
- * dedupes: a message stored before is not stored again) → enqueue. It resolves (and the adapter acks the platform) only once an accepted message is
- * durable; it never calls the model. One log line and one metric per outcome.
+ * dedupes: a message stored before is not stored again) → enqueue. It resolves (and the adapter
+ * acks the platform) once an accepted message is stored, without waiting for the queue; it never
+ * calls the model. One log line and one metric per outcome.
  */
 @Injectable()
 export class InboundPipeline {
@@ -50,16 +51,26 @@ export class InboundPipeline {
 
     // Dedupe: the insert itself finds a message stored before (same platform message id).
     const { session, message: stored, storedBeforeId } = await this.sessions.acceptInbound(message);
-    // Queued under the message's id, so queueing a message again is a no-op while its job exists.
-    const enqueue = (messageId: string) => this.queue.add('message.process', { messageId, sessionKey: session.key }, { jobId: messageId });
-    if (!stored) {
-      // The delivery that stored it may have died before queueing it (the platform then delivers
-      // again, as here). A job that ran already finds its turn done and sends nothing.
-      if (storedBeforeId) await enqueue(storedBeforeId);
-      return { outcome: 'duplicate' };
-    }
-    await enqueue(stored.id);
+    // A redelivery is queued again too: the delivery that stored it may have died before queueing
+    // it (a job that ran already finds its turn done and sends nothing).
+    const toQueue = stored?.id ?? storedBeforeId;
+    if (toQueue) this.queueAfterAck(toQueue, session.key);
+    if (!stored) return { outcome: 'duplicate' };
     return { outcome: 'accepted' };
+  }
+
+  /**
+   * The message is durable once stored, so the platform is acked without waiting for the queue
+   * (one round trip fewer on the ack's path, and acks go on while Redis is away). A message that
+   * fails to be queued here is queued by PendingMessageSweeper. Queued under the message's id, so
+   * queueing a message again is a no-op while its job exists.
+   */
+  private queueAfterAck(messageId: string, sessionKey: string): void {
+    this.queue
+      .add('message.process', { messageId, sessionKey }, { jobId: messageId })
+      .catch((error: unknown) =>
+        this.logger.warn(`message ${messageId} not queued yet (queued again later): ${error instanceof Error ? error.message : error}`),
+      );
   }
 
   /**

@@ -36,6 +36,15 @@ export class SwitchboardMetrics {
     }),
   );
 
+  readonly messagesRequeued = fresh(
+    new Counter({
+      name: 'switchboard_messages_requeued_total',
+      help: 'Accepted messages queued again because their turn had not finished (queueing failed, a process died, the queue lost the job; at start: every unfinished one).',
+      labelNames: ['reason'],
+      registers: [],
+    }),
+  );
+
   readonly llmLatency = fresh(
     new Histogram({
       name: 'switchboard_llm_request_duration_seconds',

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { inboundDm } from '@switchboard/testing';
 import { TEST_DATABASE_KINDS, TestDatabase, openTestDatabase, uniquePlatform } from '../security/testing-databases';
 import type { SessionIdentity } from '../sessions/session.repository';
@@ -120,5 +120,60 @@ describe.each(TEST_DATABASE_KINDS)('MessageRepository on %s', (kind) => {
 
     const [entry] = await messages.history(accepted.session.id, { after: null, upTo: new Date(Date.now() + 1000), limit: 1 });
     expect(entry.text).toBe('a\ufffdb\ufffdc');
+  });
+
+  describe('pending messages (accepted, turn not finished)', () => {
+    const later = () => new Date(Date.now() + 60_000);
+    // What earlier tests left pending is not these tests' business.
+    beforeEach(() => database.db.prisma.pendingMessage.deleteMany());
+    const pendingIds = async (queuedBefore: Date) => (await messages.claimPendingToRequeue(queuedBefore, 500)).map((row) => row.id);
+
+    it('are claimed once per cutoff with their session key, oldest first, and again at a later cutoff', async () => {
+      const platform = uniquePlatform();
+      const first = await messages.acceptInbound(identityOf(platform, 'a'), inboundDm(platform, 'a'), new Date());
+      const second = await messages.acceptInbound(identityOf(platform, 'b'), inboundDm(platform, 'b'), new Date());
+
+      const cutoff = later();
+      expect(await messages.claimPendingToRequeue(cutoff, 500)).toEqual([
+        { id: first.message!.id, sessionKey: first.session.key },
+        { id: second.message!.id, sessionKey: second.session.key },
+      ]);
+      // Claimed rows count as queued at the cutoff: a sweep paging with it does not see them again.
+      expect(await pendingIds(cutoff)).toEqual([]);
+      expect(await pendingIds(new Date(cutoff.getTime() + 1))).toEqual([first.message!.id, second.message!.id]);
+    });
+
+    it('honour the limit, and a redelivery is not pending twice', async () => {
+      const platform = uniquePlatform();
+      const message = inboundDm(platform, 'r');
+      await messages.acceptInbound(identityOf(platform, 'r'), message, new Date());
+      await messages.acceptInbound(identityOf(platform, 'r'), message, new Date());
+      await messages.acceptInbound(identityOf(platform, 's'), inboundDm(platform, 's'), new Date());
+
+      const cutoff = later();
+      expect(await messages.claimPendingToRequeue(cutoff, 1)).toHaveLength(1);
+      expect(await messages.claimPendingToRequeue(cutoff, 5)).toHaveLength(1);
+    });
+
+    it('stop being pending when their turn is delivered or failed, not before', async () => {
+      const platform = uniquePlatform();
+      const accept = async (chat: string) => (await messages.acceptInbound(identityOf(platform, chat), inboundDm(platform, chat), new Date())).message!;
+      const delivered = await accept('d');
+      const failed = await accept('f');
+      const shown = await accept('s');
+      const running = await accept('r');
+
+      const turnOf = (id: string) => turns.begin(id);
+      const deliveredTurn = await turnOf(delivered.id);
+      const saved = await turns.saveGenerated(deliveredTurn.id, delivered.sessionId, { text: 'x', parts: ['x'], model: null });
+      expect(await pendingIds(later())).toEqual([delivered.id, failed.id, shown.id, running.id]);
+      await turns.markPartDelivered(deliveredTurn.id, saved.parts[0].id, 'platform-1', true);
+      await turns.markFailed((await turnOf(failed.id)).id, 'gave up');
+      const shownTurn = await turnOf(shown.id);
+      await turns.saveGenerated(shownTurn.id, shown.sessionId, { text: 'shown', parts: [], model: null }, 'delivered');
+      await turnOf(running.id);
+
+      expect(await pendingIds(new Date(Date.now() + 120_000))).toEqual([running.id]);
+    });
   });
 });

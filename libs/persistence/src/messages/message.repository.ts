@@ -77,6 +77,24 @@ interface AcceptCall {
   metadata: Record<string, unknown>;
 }
 
+/** An accepted message whose turn has not finished. */
+export interface PendingInbound {
+  id: string;
+  sessionKey: string;
+}
+
+const CLAIM_PENDING: SqlStatement = {
+  name: 'pending_message_claim',
+  text: `
+    WITH due AS (
+      SELECT "messageId" FROM "PendingMessage" WHERE "queuedAt" < $1::timestamptz
+      ORDER BY "queuedAt" LIMIT $2::int FOR UPDATE SKIP LOCKED)
+    UPDATE "PendingMessage" p SET "queuedAt" = greatest(now(), $1::timestamptz)
+    FROM due, "Message" m, "Session" s
+    WHERE p."messageId" = due."messageId" AND m."id" = p."messageId" AND s."id" = m."sessionId"
+    RETURNING p."messageId" AS "id", s."key" AS "sessionKey"`,
+};
+
 // $3 (after) and $4 (excluded id) may be null.
 const HISTORY: SqlStatement = {
   name: 'message_history',
@@ -146,17 +164,14 @@ export class MessageRepository {
     return rows.reverse();
   }
 
-  /** Accepted messages whose turn has not finished, oldest first, with their session's key: re-queued at start. */
-  async findUnfinishedInbound(limit: number): Promise<Array<{ id: string; sessionKey: string }>> {
-    const rows = await this.db.prisma.message.findMany({
-      where: {
-        direction: 'inbound',
-        OR: [{ turn: { is: null } }, { turn: { is: { status: { in: ['running', 'generated'] } } } }],
-      },
-      orderBy: { createdAt: 'asc' },
-      take: limit,
-      select: { id: true, session: { select: { key: true } } },
-    });
-    return rows.map((row) => ({ id: row.id, sessionKey: row.session.key }));
+  /**
+   * Claims up to `limit` pending messages (accepted, turn not finished) last queued before
+   * `queuedBefore`, oldest first, and records them as queued now (never before `queuedBefore`,
+   * so a sweep paging through them does not claim a row twice, whatever the clocks say); returns
+   * them with their session's key. Replicas sweeping at once claim different rows (SKIP LOCKED).
+   */
+  async claimPendingToRequeue(queuedBefore: Date, limit: number): Promise<PendingInbound[]> {
+    return this.db.sql.query<PendingInbound>(CLAIM_PENDING, [queuedBefore, limit]);
   }
+
 }

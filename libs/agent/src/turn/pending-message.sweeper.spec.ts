@@ -1,0 +1,87 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '@switchboard/config';
+import { SwitchboardMetrics } from '@switchboard/observability';
+import { MessageRepository, QueueJobRepository, TurnRepository } from '@switchboard/persistence';
+import { TestDatabase, openTestDatabase, uniquePlatform } from '@switchboard/persistence/security/testing-databases';
+import { InProcessQueueDriver, JobMap } from '@switchboard/queue';
+import { inboundDm } from '@switchboard/testing';
+import { PendingMessageSweeper } from './pending-message.sweeper';
+
+describe('PendingMessageSweeper', () => {
+  let database: TestDatabase;
+  let messages: MessageRepository;
+  let turns: TurnRepository;
+  let jobs: QueueJobRepository;
+  const drivers: InProcessQueueDriver<JobMap>[] = [];
+
+  beforeAll(async () => {
+    database = await openTestDatabase('pglite');
+    messages = new MessageRepository(database.db);
+    turns = new TurnRepository(database.db);
+    jobs = new QueueJobRepository(database.db);
+  });
+  afterEach(async () => {
+    await Promise.all(drivers.splice(0).map((driver) => driver.close(0)));
+    await database.db.prisma.pendingMessage.deleteMany();
+    await database.db.prisma.queueJob.deleteMany();
+  });
+  afterAll(() => database.close());
+
+  /** A sweeper on a real in-process queue that nothing consumes, so queued jobs stay visible. */
+  function sweeperOn(requeueAfterMs = 60_000) {
+    const queue = new InProcessQueueDriver<JobMap>(jobs, { attempts: 3, backoffMs: 100, concurrency: 1 });
+    drivers.push(queue);
+    const metrics = new SwitchboardMetrics();
+    const config = configSchema.parse({ queue: { requeueAfterMs } });
+    return { queue, metrics, sweeper: new PendingMessageSweeper(queue, messages, metrics, config) };
+  }
+
+  async function accept(chat: string) {
+    const platform = uniquePlatform();
+    const identity = { key: `agent:main:${platform}:dm:${chat}`, agentId: 'main', platform, accountId: 'default', chatType: 'dm' as const, chatId: chat };
+    const accepted = await messages.acceptInbound(identity, inboundDm(platform, chat), new Date());
+    return { id: accepted.message!.id, sessionKey: accepted.session.key };
+  }
+
+  const queued = async () =>
+    (await database.db.prisma.queueJob.findMany({ orderBy: { createdAt: 'asc' } })).map((job) => ({ id: job.id, payload: job.payload }));
+
+  it('queues every unfinished message under its own id, and leaves finished ones alone', async () => {
+    const waiting = await accept('waiting');
+    const finished = await accept('finished');
+    await turns.markFailed((await turns.begin(finished.id)).id, 'gave up');
+    const { sweeper, metrics } = sweeperOn();
+
+    expect(await sweeper.sweep(new Date(Date.now() + 1_000), 'start')).toBe(1);
+    expect(await queued()).toEqual([{ id: waiting.id, payload: { messageId: waiting.id, sessionKey: waiting.sessionKey } }]);
+    expect((await metrics.messagesRequeued.get()).values).toEqual([expect.objectContaining({ labels: { reason: 'start' }, value: 1 })]);
+  });
+
+  it('queues a message again only once it was last queued longer ago than the cutoff', async () => {
+    const message = await accept('again');
+    const { sweeper } = sweeperOn();
+    const cutoff = new Date(Date.now() + 1_000);
+
+    expect(await sweeper.sweep(cutoff, 'stale')).toBe(1);
+    expect(await sweeper.sweep(cutoff, 'stale')).toBe(0);
+    // Queueing it again while its job exists changes nothing.
+    expect(await sweeper.sweep(new Date(cutoff.getTime() + 1), 'stale')).toBe(1);
+    expect((await queued()).map((job) => job.id)).toEqual([message.id]);
+  });
+
+  it('queues a message whose queueing failed once the interval has passed', async () => {
+    const message = await accept('failed-to-queue');
+    const broken = sweeperOn();
+    await broken.queue.close(0); // refuses every job from now on
+    await expect(broken.sweeper.sweep(new Date(Date.now() + 1_000), 'stale')).rejects.toThrow('shutting down');
+    expect(await queued()).toEqual([]);
+
+    // The failed sweep claimed the row: a sweep at the same time leaves it alone, one past the
+    // interval (here 1 s) queues it.
+    const { sweeper } = sweeperOn(1_000);
+    expect(await sweeper.sweep(new Date(), 'stale')).toBe(0);
+    sweeper.onApplicationBootstrap();
+    await expect.poll(async () => (await queued()).map((job) => job.id), { timeout: 5_000, interval: 100 }).toEqual([message.id]);
+    await sweeper.onApplicationShutdown();
+  });
+});
