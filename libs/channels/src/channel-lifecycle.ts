@@ -24,12 +24,13 @@ export class ChannelLifecycle implements OnApplicationBootstrap, BeforeApplicati
     }
   }
 
-  // Before the queue drains: no new input while in-flight work finishes.
+  // Before the queue drains: no new input while in-flight work finishes, and what was acked is queued.
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(
       this.channels.all().map((channel) =>
         channel.stop().catch((error: unknown) => this.logger.warn(`${channel.id} stop: ${error instanceof Error ? error.message : error}`)),
       ),
     );
+    await this.pipeline.queued();
   }
 }

@@ -14,6 +14,8 @@ import { SessionService } from '@switchboard/sessions';
 @Injectable()
 export class InboundPipeline {
   private readonly logger = new Logger('InboundPipeline');
+  /** Jobs being added after their ack; waited for at shutdown. */
+  private readonly queueing = new Set<Promise<unknown>>();
 
   constructor(
     private readonly sessions: SessionService,
@@ -66,11 +68,18 @@ export class InboundPipeline {
    * queueing a message again is a no-op while its job exists.
    */
   private queueAfterAck(messageId: string, sessionKey: string): void {
-    this.queue
+    const queueing = this.queue
       .add('message.process', { messageId, sessionKey }, { jobId: messageId })
       .catch((error: unknown) =>
         this.logger.warn(`message ${messageId} not queued yet (queued again later): ${error instanceof Error ? error.message : error}`),
-      );
+      )
+      .finally(() => this.queueing.delete(queueing));
+    this.queueing.add(queueing);
+  }
+
+  /** Resolves once the messages acked so far are queued (or failed to be); called at shutdown before the queue closes. */
+  async queued(): Promise<void> {
+    await Promise.all([...this.queueing]);
   }
 
   /**
