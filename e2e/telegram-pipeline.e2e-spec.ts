@@ -10,6 +10,14 @@ beforeEach(() => {
   harness.llm.reset();
 });
 
+async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
 const REPLY = 'Paris is the capital of France. It sits on the Seine and has about two million people.';
 
 describe('Telegram → agent → Telegram', () => {
@@ -83,6 +91,23 @@ describe('Telegram → agent → Telegram', () => {
     } finally {
       await db.drop();
     }
+  });
+
+  it('refuses updates with 503 while QUEUE_MAX_PENDING messages wait for an answer, and takes them again after', async () => {
+    const gateway = await harness.gateway(harness.env({ QUEUE_MAX_PENDING: '1' }));
+    const pending = async () => Number(/^switchboard_messages_pending (\d+)$/m.exec(await (await fetch(`${gateway.url}/metrics`)).text())?.[1]);
+    harness.llm.enqueue({ text: 'Thinking slowly.', chunks: 10, chunkDelayMs: 300 }, { text: 'Now you.' });
+
+    expect(await harness.post(gateway, harness.telegram.build.privateText('First', { from: ALICE }))).toBe(200);
+    await until(async () => (await pending()) === 1, 'the backlog counted');
+    const second = harness.telegram.build.privateText('Second', { from: ALICE });
+    expect(await harness.post(gateway, second)).toBe(503);
+
+    await harness.waitForMessages(ALICE.id, (texts) => texts[0] === 'Thinking slowly.');
+    await until(async () => (await pending()) === 0, 'the backlog empty');
+    // Telegram delivers the refused update again.
+    expect(await harness.post(gateway, second)).toBe(200);
+    await harness.waitForMessages(ALICE.id, (texts) => texts.length === 2 && texts[1] === 'Now you.');
   });
 
   it('refuses a wrong webhook secret (401) and malformed JSON (400), storing nothing', async () => {

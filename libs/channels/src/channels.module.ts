@@ -5,6 +5,7 @@ import { createChannelAdapters } from './channel-factories';
 import { ChannelLifecycle } from './channel-lifecycle';
 import { ChannelProbes } from './channels.probe';
 import { InboundPipeline } from './inbound/inbound-pipeline';
+import { PendingBacklog } from './inbound/pending-backlog';
 import { WebhookController } from './webhooks/webhook.controller';
 
 /** The configured chat platforms, their webhooks, and the inbound pipeline they feed. */
@@ -27,6 +28,7 @@ export class ChannelsModule {
         { provide: CHANNEL_ADAPTERS, useValue: adapters },
         ChannelRegistry,
         InboundPipeline,
+        PendingBacklog,
         ChannelLifecycle,
         ChannelProbes,
       ],

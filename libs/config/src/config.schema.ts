@@ -156,6 +156,11 @@ export const configSchema = z
           description:
             'An accepted message whose turn has not finished is queued again this long after it was last queued (its queueing failed, a process died, the queue lost the job). Queueing again is harmless: a queued or finished message is not run twice.',
         }),
+        maxPending: key(wholeNumber(0, 10_000_000).default(10_000), {
+          env: 'QUEUE_MAX_PENDING',
+          description:
+            'Accepted messages waiting for an answer beyond which webhooks are refused with 503 (the platform delivers them again later) and polling waits, so a backlog stays bounded when the model cannot keep up. 0: no bound.',
+        }),
         workerProcesses: key(wholeNumber(0, 64).default(0), {
           env: 'QUEUE_WORKER_PROCESSES',
           description:

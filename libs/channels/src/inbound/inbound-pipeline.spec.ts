@@ -1,14 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '@switchboard/config';
-import { ChannelRegistry } from '@switchboard/core';
+import { ChannelRegistry, ErrorCode } from '@switchboard/core';
 import { SwitchboardMetrics } from '@switchboard/observability';
 import { MessageRepository, QueueJobRepository, SessionRepository } from '@switchboard/persistence';
 import { TestDatabase, openTestDatabase, uniquePlatform } from '@switchboard/persistence/security/testing-databases';
-import { AddJobOptions, InProcessQueueDriver, JobMap } from '@switchboard/queue';
+import { AddJobOptions, InProcessQueueDriver, JobMap, QueueDriver } from '@switchboard/queue';
 import type { AccessPolicy } from '@switchboard/security';
 import { SessionService } from '@switchboard/sessions';
 import { inboundDm } from '@switchboard/testing';
 import { InboundPipeline } from './inbound-pipeline';
+import { PendingBacklog } from './pending-backlog';
 
 /** The real in-process queue, whose adds wait until the test lets them through. */
 class GatedQueue extends InProcessQueueDriver<JobMap> {
@@ -17,7 +18,7 @@ class GatedQueue extends InProcessQueueDriver<JobMap> {
   release(): void {
     this.open();
   }
-  async add<N extends keyof JobMap & string>(name: N, payload: JobMap[N], options?: AddJobOptions): Promise<string> {
+  override async add<N extends keyof JobMap & string>(name: N, payload: JobMap[N], options?: AddJobOptions): Promise<string> {
     await this.gate;
     return super.add(name, payload, options);
   }
@@ -33,16 +34,22 @@ describe('InboundPipeline', () => {
   });
   afterAll(() => database.close());
 
-  function pipelineWith(queue: GatedQueue) {
-    const config = configSchema.parse({});
+  afterEach(() => database.db.prisma.pendingMessage.deleteMany());
+
+  function pipelineWith(queue: QueueDriver, maxPending = 10_000) {
+    const config = configSchema.parse({ queue: { maxPending } });
+    const metrics = new SwitchboardMetrics();
     const sessions = new SessionService(new SessionRepository(database.db), messages, config);
     const allowAll = { evaluate: async () => ({ kind: 'allow', reason: 'allow_all_users' }) } as unknown as AccessPolicy;
-    return new InboundPipeline(sessions, allowAll, queue, new SwitchboardMetrics(), new ChannelRegistry([]));
+    const backlog = new PendingBacklog(messages, metrics, config);
+    return { backlog, pipeline: new InboundPipeline(sessions, allowAll, queue, metrics, new ChannelRegistry([]), backlog) };
   }
 
+  const newQueue = () => new GatedQueue(new QueueJobRepository(database.db), { attempts: 3, backoffMs: 100, concurrency: 1 });
+
   it('acks a stored message without waiting for the queue, and queues it under its own id', async () => {
-    const queue = new GatedQueue(new QueueJobRepository(database.db), { attempts: 3, backoffMs: 100, concurrency: 1 });
-    const pipeline = pipelineWith(queue);
+    const queue = newQueue();
+    const { pipeline } = pipelineWith(queue);
     const platform = uniquePlatform();
 
     expect(await pipeline.accept(inboundDm(platform, '1', { text: 'hello' }))).toBe('accepted');
@@ -53,6 +60,27 @@ describe('InboundPipeline', () => {
     queue.release();
     await queued;
     expect((await database.db.prisma.queueJob.findMany()).map((job) => job.id)).toEqual([pending.id]);
+    await queue.close(0);
+  });
+
+  it('refuses messages while the backlog is at QUEUE_MAX_PENDING, storing nothing, and takes them again once it shrinks', async () => {
+    const queue = newQueue();
+    queue.release();
+    const { pipeline, backlog } = pipelineWith(queue, 2);
+    const platform = uniquePlatform();
+    await pipeline.accept(inboundDm(platform, '1'));
+    await pipeline.accept(inboundDm(platform, '2'));
+    await backlog.refresh();
+    expect(backlog.full).toBe(true);
+
+    const refused = inboundDm(platform, '3');
+    await expect(pipeline.accept(refused)).rejects.toMatchObject({ code: ErrorCode.TEMPORARY, message: expect.stringContaining('QUEUE_MAX_PENDING') });
+    expect(await messages.countPending(10)).toBe(2);
+
+    await database.db.prisma.pendingMessage.deleteMany(); // both answered
+    await backlog.refresh();
+    expect(await pipeline.accept(refused)).toBe('accepted');
+    await pipeline.queued();
     await queue.close(0);
   });
 });

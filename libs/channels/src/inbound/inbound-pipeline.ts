@@ -1,9 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ChannelRegistry, InboundMessage, InboundOutcome } from '@switchboard/core';
+import { ChannelRegistry, DomainError, ErrorCode, InboundMessage, InboundOutcome } from '@switchboard/core';
 import { SwitchboardMetrics } from '@switchboard/observability';
 import { QUEUE_DRIVER, QueueDriver } from '@switchboard/queue';
 import { AccessPolicy } from '@switchboard/security';
 import { SessionService } from '@switchboard/sessions';
+import { PendingBacklog } from './pending-backlog';
+
+/** What happened to a message: an InboundOutcome, or refused for now because the backlog is full (thrown). */
+type PipelineOutcome = InboundOutcome | 'overloaded';
 
 /**
  * Everything between a channel adapter and the queue: security → session → persist (which
@@ -23,6 +27,7 @@ export class InboundPipeline {
     @Inject(QUEUE_DRIVER) private readonly queue: QueueDriver,
     private readonly metrics: SwitchboardMetrics,
     private readonly channels: ChannelRegistry,
+    private readonly backlog: PendingBacklog,
   ) {}
 
   /** The InboundSink every adapter is started with. */
@@ -41,15 +46,20 @@ export class InboundPipeline {
       reason,
       ms: Math.round(performance.now() - started),
     });
+    if (outcome === 'overloaded') {
+      // Not stored: the adapter answers so that the platform delivers it again later.
+      throw new DomainError(ErrorCode.TEMPORARY, `${this.backlog.size} messages are waiting for an answer (QUEUE_MAX_PENDING); try again later`);
+    }
     return outcome;
   };
 
-  private async decide(message: InboundMessage): Promise<{ outcome: InboundOutcome; reason?: string }> {
+  private async decide(message: InboundMessage): Promise<{ outcome: PipelineOutcome; reason?: string }> {
     const decision = await this.access.evaluate(message);
     if (decision.reply) this.reply(message, decision.reply);
     if (decision.kind === 'ignore') return { outcome: 'ignored', reason: decision.reason };
     if (decision.kind === 'pairing') return { outcome: 'denied', reason: decision.reason };
     if (decision.kind === 'rate_limited') return { outcome: 'rate_limited', reason: decision.reason };
+    if (this.backlog.full) return { outcome: 'overloaded', reason: 'backlog_full' };
 
     // Dedupe: the insert itself finds a message stored before (same platform message id).
     const { session, message: stored, storedBeforeId } = await this.sessions.acceptInbound(message);

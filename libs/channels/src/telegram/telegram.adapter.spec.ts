@@ -119,12 +119,15 @@ describe('TelegramAdapter in webhook mode', () => {
     expect(received).toEqual([]);
   });
 
-  it('answers 500 when the sink throws, so Telegram delivers the update again', async () => {
+  it.each([
+    ['a temporary failure', new DomainError(ErrorCode.TEMPORARY, 'backlog full'), 503],
+    ['anything else', new Error('bug'), 500],
+  ])('answers %s of the sink with %d, so Telegram delivers the update again', async (_name, failure, status) => {
     const { telegram } = await startedWebhookAdapter(async () => {
-      throw new DomainError(ErrorCode.TEMPORARY, 'database unavailable');
+      throw failure;
     });
 
-    expect((await telegram.handleWebhook(webhookRequest(fake.build.privateText('hi')))).status).toBe(500);
+    expect((await telegram.handleWebhook(webhookRequest(fake.build.privateText('hi')))).status).toBe(status);
   });
 
   it('acknowledges an update it does not act on without calling the sink', async () => {

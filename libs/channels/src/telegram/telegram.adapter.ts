@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import {
   DomainError,
   ErrorCode,
+  isDomainError,
   type ChannelAdapter,
   type ChannelCapabilities,
   type ChatTarget,
@@ -126,6 +127,11 @@ export class TelegramAdapter implements ChannelAdapter {
       return { status: 200 };
     } catch (error) {
       // Telegram redelivers an update until it gets a 2xx, so a message not stored must not be acked.
+      if (isDomainError(error) && error.retryable) {
+        // Expected to pass (a full backlog, the database briefly away): 503, and no error log per update.
+        this.logger.warn(`Telegram update ${update.update_id} not stored for now, asking Telegram to redeliver: ${error.message}`);
+        return { status: 503, body: { error: 'not stored, retry later' } };
+      }
       this.logger.error(`Telegram update ${update.update_id} not stored, asking Telegram to redeliver: ${String(error)}`);
       return { status: 500, body: { error: 'not stored, retry later' } };
     }

@@ -21,7 +21,7 @@ export class SwitchboardMetrics {
   readonly messagesIn = fresh(
     new Counter({
       name: 'switchboard_messages_in_total',
-      help: 'Inbound messages by platform and pipeline outcome (accepted, duplicate, denied, rate_limited).',
+      help: 'Inbound messages by platform and pipeline outcome (accepted, duplicate, denied, ignored, rate_limited, overloaded).',
       labelNames: ['platform', 'outcome'],
       registers: [],
     }),
@@ -41,6 +41,14 @@ export class SwitchboardMetrics {
       name: 'switchboard_messages_requeued_total',
       help: 'Accepted messages queued again because their turn had not finished (queueing failed, a process died, the queue lost the job; at start: every unfinished one).',
       labelNames: ['reason'],
+      registers: [],
+    }),
+  );
+
+  readonly messagesPending = fresh(
+    new Gauge({
+      name: 'switchboard_messages_pending',
+      help: 'Accepted messages waiting for an answer, counted once a second up to QUEUE_MAX_PENDING + 1 (100,000 without a bound).',
       registers: [],
     }),
   );

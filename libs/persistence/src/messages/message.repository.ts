@@ -95,6 +95,12 @@ const CLAIM_PENDING: SqlStatement = {
     RETURNING p."messageId" AS "id", s."key" AS "sessionKey"`,
 };
 
+// Counts no further than $1: the cost stays bounded however long the backlog.
+const COUNT_PENDING: SqlStatement = {
+  name: 'pending_message_count',
+  text: `SELECT count(*)::int AS "count" FROM (SELECT 1 FROM "PendingMessage" LIMIT $1::int) p`,
+};
+
 // $3 (after) and $4 (excluded id) may be null.
 const HISTORY: SqlStatement = {
   name: 'message_history',
@@ -162,6 +168,12 @@ export class MessageRepository {
   async history(sessionId: string, window: HistoryWindow): Promise<HistoryEntry[]> {
     const rows = await this.db.sql.query<HistoryEntry>(HISTORY, [sessionId, window.upTo, window.after, window.excludeId ?? null, window.limit]);
     return rows.reverse();
+  }
+
+  /** Pending messages (accepted, turn not finished), counted up to `limit`. */
+  async countPending(limit: number): Promise<number> {
+    const [row] = await this.db.sql.query<{ count: number }>(COUNT_PENDING, [limit]);
+    return row.count;
   }
 
   /**
