@@ -160,6 +160,25 @@ describe.each([
     expect(runs).toBe(1);
   });
 
+  it('keeps the newest completed jobs only: a pruned job id added again runs again, a kept one does not', async () => {
+    const job = name();
+    const queue = await driver([job], { keepCompleted: 2, concurrency: 1 });
+    const ran: number[] = [];
+    await queue.process(job, async ({ payload }) => {
+      ran.push(payload.n);
+    });
+    for (let n = 1; n <= 4; n++) {
+      await queue.add(job, { n }, { jobId: `id-${n}` });
+      await until(() => ran.length === n);
+    }
+
+    await queue.add(job, { n: 4 }, { jobId: 'id-4' });
+    await queue.add(job, { n: 1 }, { jobId: 'id-1' });
+    await until(() => ran.length === 5);
+    await sleep(200);
+    expect(ran).toEqual([1, 2, 3, 4, 1]);
+  });
+
   it('never runs more jobs at once than the concurrency limit', async () => {
     const job = name();
     const queue = await driver([job]);

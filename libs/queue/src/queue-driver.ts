@@ -12,7 +12,10 @@ export interface JobContext<P> {
 export type JobHandler<P> = (job: JobContext<P>) => Promise<void>;
 
 export interface AddJobOptions {
-  /** Dedupe key: adding a job whose id is already known does nothing and returns that id. */
+  /**
+   * Dedupe key: adding a job whose id is already known (waiting, running, retrying, dead, or among
+   * the completed ones kept, see QueueDefaults.keepCompleted) does nothing and returns that id.
+   */
   jobId?: string;
   delayMs?: number;
   /** Overrides the configured number of attempts. */
@@ -68,4 +71,14 @@ export interface QueueDefaults {
   attempts: number;
   backoffMs: number;
   concurrency: number;
+  /** Completed jobs kept per queue (the newest, for a day at most); default KEEP_COMPLETED_JOBS. */
+  keepCompleted?: number;
 }
+
+/**
+ * Completed jobs are kept for a while so that a job id added again soon after is still known,
+ * but not for ever: at sustained load a day of jobs would fill Redis (or the embedded database).
+ * The message row, not the queue, records what was answered.
+ */
+export const KEEP_COMPLETED_JOBS = 10_000;
+export const KEEP_COMPLETED_MAX_AGE_MS = 24 * 3600_000;

@@ -65,6 +65,19 @@ export class QueueJobRepository {
     await this.db.prisma.queueJob.update({ where: { id }, data: { status: 'completed', finishedAt: new Date(), lastError: null } });
   }
 
+  /**
+   * Deletes the completed jobs of `name` beyond the newest `keep`, and those finished before
+   * `finishedBefore`; returns how many went.
+   */
+  async pruneCompleted(name: string, keep: number, finishedBefore: Date): Promise<number> {
+    return this.db.prisma.$executeRaw`
+      DELETE FROM "QueueJob"
+      WHERE "name" = ${name} AND "status" = 'completed'
+        AND ("finishedAt" < ${finishedBefore}
+             OR "id" NOT IN (SELECT "id" FROM "QueueJob" WHERE "name" = ${name} AND "status" = 'completed'
+                             ORDER BY "finishedAt" DESC LIMIT ${keep}))`;
+  }
+
   async retryLater(id: string, runAt: Date, error: string): Promise<void> {
     await this.db.prisma.queueJob.update({ where: { id }, data: { status: 'waiting', runAt, lastError: error } });
   }

@@ -1,22 +1,22 @@
 import { Logger } from '@nestjs/common';
 import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
-import type {
-  AddJobOptions,
-  DeadLetter,
-  JobHandler,
-  ProcessOptions,
-  QueueCounts,
-  QueueDefaults,
-  QueueDriver,
+import {
+  type AddJobOptions,
+  type DeadLetter,
+  type JobHandler,
+  KEEP_COMPLETED_JOBS,
+  KEEP_COMPLETED_MAX_AGE_MS,
+  type ProcessOptions,
+  type QueueCounts,
+  type QueueDefaults,
+  type QueueDriver,
 } from '../queue-driver';
 import { DomainError, ErrorCode, MicroBatcher } from '@switchboard/core';
 import { errorText, isRetryable, retryDelayMs } from '../retry-policy';
 
 export const BULLMQ_PREFIX = 'switchboard';
 const BACKOFF_TYPE = 'switchboard';
-/** Completed job ids are kept this long so that a re-added id is still recognised. */
-const DEDUPE_WINDOW_S = 24 * 3600;
 
 // A worker killed mid-job loses its lock after LOCK_MS; the stalled check (every STALLED_CHECK_MS)
 // then puts the job back in the wait list, so it runs again after a crash.
@@ -53,7 +53,7 @@ export class BullMqQueueDriver<M extends object> implements QueueDriver<M> {
         delay: options.delayMs,
         attempts: options.attempts ?? this.defaults.attempts,
         backoff: { type: BACKOFF_TYPE },
-        removeOnComplete: { age: DEDUPE_WINDOW_S },
+        removeOnComplete: { age: KEEP_COMPLETED_MAX_AGE_MS / 1000, count: this.defaults.keepCompleted ?? KEEP_COMPLETED_JOBS },
         removeOnFail: false,
       },
     });

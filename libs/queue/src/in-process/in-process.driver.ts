@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { QueueJobRepository, StoredJob } from '@switchboard/persistence';
-import type {
-  AddJobOptions,
-  DeadLetter,
-  JobHandler,
-  ProcessOptions,
-  QueueCounts,
-  QueueDefaults,
-  QueueDriver,
+import {
+  type AddJobOptions,
+  type DeadLetter,
+  type JobHandler,
+  KEEP_COMPLETED_JOBS,
+  KEEP_COMPLETED_MAX_AGE_MS,
+  type ProcessOptions,
+  type QueueCounts,
+  type QueueDefaults,
+  type QueueDriver,
 } from '../queue-driver';
 import { errorText, isRetryable, retryDelayMs } from '../retry-policy';
 
@@ -30,6 +32,8 @@ export class InProcessQueueDriver<M extends object> implements QueueDriver<M> {
   private readonly lanes = new Map<string, Lane>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Jobs completed per name since their completed ones were last pruned. */
+  private readonly completedSincePrune = new Map<string, number>();
   private closing = false;
 
   constructor(
@@ -144,10 +148,23 @@ export class InProcessQueueDriver<M extends object> implements QueueDriver<M> {
         return;
       }
       await this.jobs.complete(job.id);
+      await this.pruneCompleted(job.name);
     } catch (error) {
       // The store failed: the row keeps its state and the job runs again at the next start.
       this.logger.error(`queue store error on job ${job.name}/${job.id}: ${errorText(error)}`);
     }
+  }
+
+  /** Keeps the newest completed jobs of a name only, pruning once every tenth of that many completions. */
+  private async pruneCompleted(name: string): Promise<void> {
+    const keep = this.defaults.keepCompleted ?? KEEP_COMPLETED_JOBS;
+    const completed = (this.completedSincePrune.get(name) ?? 0) + 1;
+    if (completed < Math.max(1, Math.floor(keep / 10))) {
+      this.completedSincePrune.set(name, completed);
+      return;
+    }
+    this.completedSincePrune.set(name, 0);
+    await this.jobs.pruneCompleted(name, keep, new Date(Date.now() - KEEP_COMPLETED_MAX_AGE_MS));
   }
 
   private async fail(job: StoredJob, attempt: number, error: unknown): Promise<void> {
