@@ -143,6 +143,17 @@ describe.each(TEST_DATABASE_KINDS)('MessageRepository on %s', (kind) => {
       expect(await pendingIds(new Date(cutoff.getTime() + 1))).toEqual([first.message!.id, second.message!.id]);
     });
 
+    it('come back in the order they were accepted when they were queued at the same time', async () => {
+      const platform = uniquePlatform();
+      const identity = identityOf(platform, 'same');
+      // Accepted together: one batch, one transaction, so one queuedAt for all three.
+      const accepted = await Promise.all(
+        ['one', 'two', 'three'].map((text, i) => messages.acceptInbound(identity, inboundDm(platform, 'same', { text, platformMessageId: `same-${i}` }), new Date())),
+      );
+
+      expect(await pendingIds(later())).toEqual(accepted.map((a) => a.message!.id));
+    });
+
     it('honour the limit, and a redelivery is not pending twice', async () => {
       const platform = uniquePlatform();
       const message = inboundDm(platform, 'r');

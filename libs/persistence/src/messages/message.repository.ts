@@ -83,16 +83,21 @@ export interface PendingInbound {
   sessionKey: string;
 }
 
+// In the order the messages were accepted, so that a session's messages are queued again in turn.
 const CLAIM_PENDING: SqlStatement = {
   name: 'pending_message_claim',
   text: `
     WITH due AS (
-      SELECT "messageId" FROM "PendingMessage" WHERE "queuedAt" < $1::timestamptz
-      ORDER BY "queuedAt" LIMIT $2::int FOR UPDATE SKIP LOCKED)
-    UPDATE "PendingMessage" p SET "queuedAt" = greatest(now(), $1::timestamptz)
-    FROM due, "Message" m, "Session" s
-    WHERE p."messageId" = due."messageId" AND m."id" = p."messageId" AND s."id" = m."sessionId"
-    RETURNING p."messageId" AS "id", s."key" AS "sessionKey"`,
+      SELECT p."messageId" FROM "PendingMessage" p JOIN "Message" m ON m."id" = p."messageId"
+      WHERE p."queuedAt" < $1::timestamptz
+      ORDER BY p."queuedAt", m."createdAt" LIMIT $2::int FOR UPDATE OF p SKIP LOCKED),
+    claimed AS (
+      UPDATE "PendingMessage" p SET "queuedAt" = greatest(now(), $1::timestamptz)
+      FROM due WHERE p."messageId" = due."messageId"
+      RETURNING p."messageId")
+    SELECT c."messageId" AS "id", s."key" AS "sessionKey"
+    FROM claimed c JOIN "Message" m ON m."id" = c."messageId" JOIN "Session" s ON s."id" = m."sessionId"
+    ORDER BY m."createdAt"`,
 };
 
 // Counts no further than $1: the cost stays bounded however long the backlog.
@@ -178,7 +183,7 @@ export class MessageRepository {
 
   /**
    * Claims up to `limit` pending messages (accepted, turn not finished) last queued before
-   * `queuedBefore`, oldest first, and records them as queued now (never before `queuedBefore`,
+   * `queuedBefore`, oldest first, returned in the order they were accepted, and records them as queued now (never before `queuedBefore`,
    * so a sweep paging through them does not claim a row twice, whatever the clocks say); returns
    * them with their session's key. Replicas sweeping at once claim different rows (SKIP LOCKED).
    */
