@@ -164,7 +164,10 @@ export class InProcessQueueDriver<M extends object> implements QueueDriver<M> {
       return;
     }
     this.completedSincePrune.set(name, 0);
-    await this.jobs.pruneCompleted(name, keep, new Date(Date.now() - KEEP_COMPLETED_MAX_AGE_MS));
+    // The job itself is done; a failed prune only leaves old rows for the next one.
+    await this.jobs
+      .pruneCompleted(name, keep, new Date(Date.now() - KEEP_COMPLETED_MAX_AGE_MS))
+      .catch((error: unknown) => this.logger.warn(`pruning completed ${name} jobs failed: ${errorText(error)}`));
   }
 
   private async fail(job: StoredJob, attempt: number, error: unknown): Promise<void> {
