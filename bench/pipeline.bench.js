@@ -13,6 +13,8 @@
 //     --cpu-prof                  profile the gateway (node --cpu-prof), print its hotspots and keep
 //                                 the .cpuprofile (path printed)
 //     --node-args "..."           more options for the gateway's node (e.g. --require a hook)
+// Before and after the runs it measures the host (bench/lib/host-check.js): figures from a shared
+// machine compare only with figures taken when it was about as fast.
 // Every message comes from a private chat of its own, so the per-session lock never serialises
 // two of them. Each run gets a new gateway on a new store (migrated beforehand) and removes it.
 const fs = require('node:fs');
@@ -29,6 +31,7 @@ const { startFakeBotApi } = require('./lib/fake-bot-api');
 const { startFakeOpenAi } = require('./lib/fake-openai');
 const { hasFlag, intListFlag, listFlag, wholeFlag } = require('./lib/flags');
 const { startGateway } = require('./lib/gateway');
+const { checkHost, describeHost } = require('./lib/host-check');
 const { memoryOf } = require('./lib/rss');
 const { createDatabase, DIST, migrate, printJson } = require('./lib/services');
 const { percentile, round } = require('./lib/stats');
@@ -74,6 +77,9 @@ async function main() {
   };
   if (options.rate * options.seconds > MAX_MESSAGES_PER_RUN) throw new Error(`--rate × --seconds may not exceed ${MAX_MESSAGES_PER_RUN} messages`);
 
+  // Before and after: a shared host's speed drifts during a benchmark, too.
+  const host = { before: await checkHost() };
+  process.stderr.write(`${describeHost(host.before)}\n`);
   const botApi = await startFakeBotApi({ token: BOT_TOKEN, onFinal: (chatId, at) => tracker?.final(chatId, at) });
   const llm = await startFakeOpenAi();
   const redisUrl = `${REDIS_HOST}/${options.redisDb}`;
@@ -104,8 +110,9 @@ async function main() {
   } finally {
     await Promise.all([botApi.close(), llm.close()]);
   }
+  host.after = await checkHost();
 
-  report(results, options);
+  report(results, options, host);
   if (results.some((result) => result.error)) process.exitCode = 1;
 }
 
@@ -497,14 +504,15 @@ function verdicts(r) {
   return out;
 }
 
-function report(results, options) {
+function report(results, options, host) {
   const ok = results.filter((r) => !r.error);
   const label = (r) => `${r.mode}/${r.llm}/q${r.queueConcurrency}${r.workers ? `/w${r.workers}` : ''}`;
   const load = (r) => (r.load === 'fixed' ? `fixed ${r.offeredPerS}/s` : `${r.load} ${r.inflight}`);
   process.stdout.write(
     `\nMessage pipeline, ${options.seconds} s per load, drain ≤ ${options.drainS} s, ${options.warmup} warm-up messages per gateway\n` +
       `(fixed: open loop at the offered rate; saturation: ${options.inflight} messages in flight end to end; ` +
-      `ingest: ${options.inflight} webhook calls in flight)\n\n`,
+      `ingest: ${options.inflight} webhook calls in flight)\n` +
+      `before, ${describeHost(host.before)}\nafter,  ${describeHost(host.after)}\n\n`,
   );
   printTable(
     ['case', 'load', 'sent/s', 'acked/s', 'replied/s', 'ack p50', 'ack p99', 'e2e p50', 'e2e p99', 'errors', 'unreplied', 'RSS MB', 'target', 'met'],
@@ -550,7 +558,7 @@ function report(results, options) {
   }
   for (const r of ok.filter((result) => result.profile)) printProfile(`${label(r)} ${load(r)}`, r.profile);
   process.stdout.write('\n');
-  printJson('pipeline', { options, targets: TARGETS, results });
+  printJson('pipeline', { options, targets: TARGETS, host, results });
 }
 
 // ---------------------------------------------------------------------------------------------
