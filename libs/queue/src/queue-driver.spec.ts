@@ -128,6 +128,27 @@ describe.each([
     expect(dead[0]).toMatchObject({ id, payload: { n: 2 }, attempts: 2 });
     expect(dead[0].error).toContain('always broken');
     expect(runs).toBe(2);
+    expect(await queue.isDead(job, id)).toBe(true);
+  });
+
+  it('tells a dead job from a waiting, a completed and an unknown one', async () => {
+    const job = name();
+    const queue = await driver([job], { attempts: 1 });
+    const waiting = await queue.add(job, { n: 0 }, { delayMs: 60_000 });
+    const done: number[] = [];
+    await queue.process(job, async (ctx) => {
+      if (ctx.payload.n === 2) throw new Error('broken');
+      done.push(ctx.payload.n);
+    });
+    const completed = await queue.add(job, { n: 1 }, { jobId: 'completed:1' });
+    const dead = await queue.add(job, { n: 2 }, { jobId: 'dead:2' });
+    await eventually(() => queue.counts(job), (counts) => counts.dead === 1);
+    await until(() => done.length === 1);
+
+    expect(await queue.isDead(job, dead)).toBe(true);
+    expect(await queue.isDead(job, completed)).toBe(false);
+    expect(await queue.isDead(job, waiting)).toBe(false);
+    expect(await queue.isDead(job, 'never-added')).toBe(false);
   });
 
   it('does not retry a permanent failure', async () => {

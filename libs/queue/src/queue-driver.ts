@@ -58,6 +58,8 @@ export interface QueueDriver<M extends object = JobMap> {
   process<N extends keyof M & string>(name: N, handler: JobHandler<M[N]>, options?: ProcessOptions): Promise<void>;
   counts(name: keyof M & string): Promise<QueueCounts>;
   deadLetters(name: keyof M & string, limit?: number): Promise<DeadLetter[]>;
+  /** Whether the job with this id is on the dead-letter list (adding it again does nothing). */
+  isDead(name: keyof M & string, jobId: string): Promise<boolean>;
   /** Rejects when the backing store is unreachable. */
   ping(): Promise<void>;
   /** Stops taking jobs, waits up to `drainTimeoutMs` for running ones, then releases resources. */

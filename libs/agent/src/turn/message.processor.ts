@@ -29,8 +29,7 @@ export class MessageProcessor implements OnApplicationBootstrap {
       await this.lock.run(sessionKey, () => this.runner.run(messageId, { last }));
     } catch (error) {
       if (last || !isRetryable(error)) {
-        const turn = await this.turns.begin(messageId);
-        await this.turns.markFailed(turn.id, error instanceof Error ? error.message : String(error));
+        await this.turns.failMessage(messageId, error instanceof Error ? error.message : String(error));
       }
       throw error;
     }

@@ -33,7 +33,7 @@ describe('PendingMessageSweeper', () => {
     drivers.push(queue);
     const metrics = new SwitchboardMetrics();
     const config = configSchema.parse({ queue: { requeueAfterMs } });
-    return { queue, metrics, sweeper: new PendingMessageSweeper(queue, messages, metrics, config) };
+    return { queue, metrics, sweeper: new PendingMessageSweeper(queue, messages, turns, metrics, config) };
   }
 
   async function accept(chat: string) {
@@ -83,5 +83,23 @@ describe('PendingMessageSweeper', () => {
     sweeper.onApplicationBootstrap();
     await expect.poll(async () => (await queued()).map((job) => job.id), { timeout: 5_000, interval: 100 }).toEqual([message.id]);
     await sweeper.onApplicationShutdown();
+  });
+
+  it('fails the turn of a message whose job is dead instead of queueing it again for ever', async () => {
+    const dead = await accept('dead-job');
+    const waiting = await accept('still-waiting');
+    // A job that ran out of attempts while the database was away: its turn was never failed.
+    const payload = { messageId: dead.id, sessionKey: dead.sessionKey };
+    await jobs.insert({ id: dead.id, name: 'message.process', payload, maxAttempts: 3, backoffMs: 100, runAt: new Date() });
+    await jobs.bury(dead.id, 'model unreachable');
+    const { sweeper, metrics } = sweeperOn();
+
+    expect(await sweeper.sweep(new Date(Date.now() + 1_000), 'stale')).toBe(1);
+    expect(await database.db.prisma.turn.findFirst({ where: { inboundMessageId: dead.id } })).toMatchObject({ status: 'failed' });
+    expect(await messages.countPending(10)).toBe(1); // only the waiting one
+    expect((await queued()).map((job) => job.id).sort()).toEqual([dead.id, waiting.id].sort());
+    expect((await metrics.messagesRequeued.get()).values).toEqual([expect.objectContaining({ labels: { reason: 'stale' }, value: 1 })]);
+    // The next sweep past the interval has nothing of it left to do.
+    expect(await sweeper.sweep(new Date(Date.now() + 60_000), 'stale')).toBe(1);
   });
 });

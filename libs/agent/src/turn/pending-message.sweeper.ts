@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectConfig, SwitchboardConfig } from '@switchboard/config';
 import { SwitchboardMetrics } from '@switchboard/observability';
-import { MessageRepository, PendingInbound } from '@switchboard/persistence';
+import { MessageRepository, PendingInbound, TurnRepository } from '@switchboard/persistence';
 import { QUEUE_DRIVER, QueueDriver } from '@switchboard/queue';
 
 const PAGE = 500;
@@ -14,6 +14,8 @@ const PAGE = 500;
  * Queueing again is harmless (the job id is the message id, and a finished turn sends nothing).
  * At start, every unfinished message is queued again at once. Every replica sweeps; a sweep
  * claims its rows, so two replicas never queue the same message in the same round.
+ * A message whose job is dead (out of attempts, and its turn could not be failed then, e.g. the
+ * database was away) is failed here instead: adding its job again would do nothing, for ever.
  */
 @Injectable()
 export class PendingMessageSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -25,6 +27,7 @@ export class PendingMessageSweeper implements OnApplicationBootstrap, OnApplicat
   constructor(
     @Inject(QUEUE_DRIVER) private readonly queue: QueueDriver,
     private readonly messages: MessageRepository,
+    private readonly turns: TurnRepository,
     private readonly metrics: SwitchboardMetrics,
     @InjectConfig() private readonly config: SwitchboardConfig,
   ) {}
@@ -43,17 +46,27 @@ export class PendingMessageSweeper implements OnApplicationBootstrap, OnApplicat
   /** Queues again every pending message last queued before `queuedBefore`; returns how many. */
   async sweep(queuedBefore: Date, reason: 'start' | 'stale'): Promise<number> {
     let requeued = 0;
+    let failed = 0;
     for (;;) {
       const due = await this.messages.claimPendingToRequeue(queuedBefore, PAGE);
-      await Promise.all(due.map((message) => this.requeue(message)));
-      requeued += due.length;
-      this.metrics.messagesRequeued.inc({ reason }, due.length);
-      if (due.length < PAGE || this.stopped) return requeued;
+      const outcomes = await Promise.all(due.map((message) => this.requeue(message)));
+      const queued = outcomes.filter((outcome) => outcome === 'queued').length;
+      requeued += queued;
+      failed += due.length - queued;
+      this.metrics.messagesRequeued.inc({ reason }, queued);
+      if (due.length < PAGE || this.stopped) break;
     }
+    if (failed) this.logger.warn(`${failed} pending message(s) had a dead job: their turns are marked failed`);
+    return requeued;
   }
 
-  private requeue({ id, sessionKey }: PendingInbound): Promise<string> {
-    return this.queue.add('message.process', { messageId: id, sessionKey }, { jobId: id });
+  private async requeue({ id, sessionKey }: PendingInbound): Promise<'queued' | 'failed'> {
+    if (await this.queue.isDead('message.process', id)) {
+      await this.turns.failMessage(id, 'its job ran out of attempts before the turn could be marked failed');
+      return 'failed';
+    }
+    await this.queue.add('message.process', { messageId: id, sessionKey }, { jobId: id });
+    return 'queued';
   }
 
   private sweepThenWait(queuedBefore: Date, reason: 'start' | 'stale'): void {

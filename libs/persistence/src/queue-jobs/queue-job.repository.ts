@@ -106,6 +106,12 @@ export class QueueJobRepository {
     return counts;
   }
 
+  /** The status of a job of this name, or undefined when no such job is stored. */
+  async statusOf(name: string, id: string): Promise<StoredJobStatus | undefined> {
+    const row = await this.db.prisma.queueJob.findFirst({ where: { id, name }, select: { status: true } });
+    return row?.status;
+  }
+
   async findDead(name: string, limit: number): Promise<StoredJob[]> {
     const rows = await this.db.prisma.queueJob.findMany({
       where: { name, status: 'dead' },

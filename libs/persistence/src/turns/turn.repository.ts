@@ -173,6 +173,12 @@ export class TurnRepository {
   async markFailed(turnId: string, error: string): Promise<void> {
     await this.db.sql.query(MARK_FAILED, [turnId, error.slice(0, 2000)]);
   }
+
+  /** Gives up on a message: its turn (started here if it never was) is failed, so it is no longer pending. */
+  async failMessage(inboundMessageId: string, error: string): Promise<void> {
+    const turn = await this.begin(inboundMessageId);
+    await this.markFailed(turn.id, error);
+  }
 }
 
 /** What a turn starts from (see TurnRepository.start). */

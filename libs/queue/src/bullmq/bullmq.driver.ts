@@ -135,6 +135,11 @@ export class BullMqQueueDriver<M extends object> implements QueueDriver<M> {
     }));
   }
 
+  async isDead(name: keyof M & string, jobId: string): Promise<boolean> {
+    // Jobs that fail for good stay in the failed set (removeOnFail: false).
+    return (await this.queueFor(name).getJobState(encodeURIComponent(jobId))) === 'failed';
+  }
+
   async ping(): Promise<void> {
     const client = (await this.anyQueue().client) as unknown as Redis;
     await client.ping();

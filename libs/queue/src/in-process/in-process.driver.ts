@@ -91,6 +91,10 @@ export class InProcessQueueDriver<M extends object> implements QueueDriver<M> {
     }));
   }
 
+  async isDead(name: keyof M & string, jobId: string): Promise<boolean> {
+    return (await this.jobs.statusOf(name, jobId)) === 'dead';
+  }
+
   async ping(): Promise<void> {
     await this.jobs.counts('__ping__');
   }
