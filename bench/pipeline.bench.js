@@ -454,6 +454,9 @@ function updateJson(updateId, chatId, text) {
 function figures(run, spec, options, wallMs) {
   const ackMs = [];
   const e2eMs = [];
+  // Acks by the second of the run they were sent in: a run's first seconds and single stalls
+  // show here, where the run's p99 mixes them.
+  const ackMsBySecond = [];
   // A webhook call not answered by the end of the run, or a message not replied to, counts as
   // slower than any answered one (Infinity; null in the JSON line). Calls refused with another
   // status or a connection error count as errors only.
@@ -461,6 +464,7 @@ function figures(run, spec, options, wallMs) {
     const acked = !Number.isNaN(run.ackAt[i]);
     if (!acked && !run.unanswered[i]) continue;
     ackMs.push(acked ? run.ackAt[i] - run.sentAt[i] : Infinity);
+    (ackMsBySecond[Math.floor((run.sentAt[i] - run.firstSentAt) / 1000)] ??= []).push(ackMs.at(-1));
     e2eMs.push(Number.isNaN(run.finalAt[i]) ? Infinity : run.finalAt[i] - run.sentAt[i]);
   }
   const sendMs = run.lastSentAt - run.firstSentAt;
@@ -480,6 +484,7 @@ function figures(run, spec, options, wallMs) {
     repliedPerS: run.replied ? round(run.replied / ((run.lastFinalAt - run.firstSentAt) / 1000)) : 0,
     ackMs: { p50: round(percentile(ackMs, 50)), p99: round(percentile(ackMs, 99)), max: round(ackMs.reduce((max, value) => Math.max(max, value), 0)) },
     e2eMs: { p50: round(percentile(e2eMs, 50)), p99: round(percentile(e2eMs, 99)) },
+    ackP99MsBySecond: Array.from(ackMsBySecond, (second) => (second ? round(percentile(second, 99)) : null)),
     maxSendLagMs: round(run.maxLagMs),
     wallMs: round(wallMs),
   };
@@ -489,7 +494,8 @@ function describe(r) {
   return (
     `sent ${r.sent}, acked ${r.ackedPerS}/s, replied ${r.repliedPerS}/s, ack p50/p99 ${ms(r.ackMs.p50)}/${ms(r.ackMs.p99)} ms, ` +
     `e2e p50/p99 ${ms(r.e2eMs.p50)}/${ms(r.e2eMs.p99)} ms, errors ${r.errors}, unreplied ${r.unreplied}, RSS ${r.rssMb} MB, ` +
-    `benchmark loop delay p99/max ${r.benchLoopDelayMs.p99}/${r.benchLoopDelayMs.max} ms`
+    `benchmark loop delay p99/max ${r.benchLoopDelayMs.p99}/${r.benchLoopDelayMs.max} ms, ` +
+    `ack p99 by second ${r.ackP99MsBySecond.map(ms).join(' ')} ms`
   );
 }
 
