@@ -54,6 +54,10 @@ export class RedisSessionLock extends SessionLock implements OnApplicationShutdo
     });
   }
 
+  async isHeld(key: string): Promise<boolean> {
+    return (await this.local.isHeld(key)) || (await this.redis.exists(KEY_PREFIX + key)) === 1;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }

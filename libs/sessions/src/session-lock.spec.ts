@@ -42,6 +42,18 @@ describe.each([
     expect(events.indexOf('start b1')).toBeLessThan(events.indexOf('end a1'));
   });
 
+  it('tells whether a session has a run in progress', async () => {
+    const lock = createLock();
+    const key = uniqueKey('held');
+    let finish!: () => void;
+    const running = lock.run(key, () => new Promise<void>((resolve) => (finish = resolve)));
+    await expect.poll(() => lock.isHeld(key)).toBe(true);
+    expect(await lock.isHeld(uniqueKey('other'))).toBe(false);
+    finish();
+    await running;
+    expect(await lock.isHeld(key)).toBe(false);
+  });
+
   it('releases the session when a turn fails', async () => {
     const lock = createLock();
     const key = uniqueKey('fail');
@@ -87,6 +99,17 @@ describe('RedisSessionLock', () => {
     await other.run(key, async () => void events.push('other ran'));
     await long;
     expect(events).toEqual(['holder done', 'other ran']);
+  });
+
+  it('sees a run held by another process', async () => {
+    const [holder, other] = [redisLock(), redisLock()];
+    const key = uniqueKey('elsewhere');
+    let finish!: () => void;
+    const running = holder.run(key, () => new Promise<void>((resolve) => (finish = resolve)));
+    await expect.poll(() => other.isHeld(key)).toBe(true);
+    finish();
+    await running;
+    expect(await other.isHeld(key)).toBe(false);
   });
 
   it('lets another process in once a holder that died stops renewing', async () => {

@@ -7,6 +7,8 @@ import { Injectable } from '@nestjs/common';
  */
 export abstract class SessionLock {
   abstract run<T>(key: string, work: () => Promise<T>): Promise<T>;
+  /** Whether a run of this session is in progress (or, in this process, waiting), here or in another process. */
+  abstract isHeld(key: string): Promise<boolean>;
 }
 
 /** The lock of a single gateway process. */
@@ -28,6 +30,10 @@ export class InProcessSessionLock extends SessionLock {
       // The last run in line removes the entry so the map does not grow with every session.
       if (this.tails.get(key) === tail) this.tails.delete(key);
     }
+  }
+
+  async isHeld(key: string): Promise<boolean> {
+    return this.tails.has(key);
   }
 
   /** Sessions with a run in progress or waiting. */

@@ -4,6 +4,7 @@ import { SwitchboardMetrics } from '@switchboard/observability';
 import { MessageRepository, QueueJobRepository, TurnRepository } from '@switchboard/persistence';
 import { TestDatabase, openTestDatabase, uniquePlatform } from '@switchboard/persistence/security/testing-databases';
 import { InProcessQueueDriver, JobMap } from '@switchboard/queue';
+import { InProcessSessionLock } from '@switchboard/sessions';
 import { inboundDm } from '@switchboard/testing';
 import { PendingMessageSweeper } from './pending-message.sweeper';
 
@@ -33,7 +34,8 @@ describe('PendingMessageSweeper', () => {
     drivers.push(queue);
     const metrics = new SwitchboardMetrics();
     const config = configSchema.parse({ queue: { requeueAfterMs } });
-    return { queue, metrics, sweeper: new PendingMessageSweeper(queue, messages, turns, metrics, config) };
+    const lock = new InProcessSessionLock();
+    return { queue, metrics, lock, sweeper: new PendingMessageSweeper(queue, messages, turns, lock, metrics, config) };
   }
 
   async function accept(chat: string) {
@@ -101,5 +103,24 @@ describe('PendingMessageSweeper', () => {
     expect((await metrics.messagesRequeued.get()).values).toEqual([expect.objectContaining({ labels: { reason: 'stale' }, value: 1 })]);
     // The next sweep past the interval has nothing of it left to do.
     expect(await sweeper.sweep(new Date(Date.now() + 60_000), 'stale')).toBe(1);
+  });
+
+  it('leaves a message whose session has a run in progress for a later sweep', async () => {
+    const busy = await accept('busy-session');
+    const { sweeper, lock } = sweeperOn();
+    let finish!: () => void;
+    // A long run of the session (a web-chat turn, say) holds it.
+    const running = lock.run(busy.sessionKey, () => new Promise<void>((resolve) => (finish = resolve)));
+
+    const cutoff = new Date(Date.now() + 1_000);
+
+    expect(await sweeper.sweep(cutoff, 'stale')).toBe(0);
+    expect(await queued()).toEqual([]);
+    finish();
+    await running;
+    // Claimed by the sweep that skipped it, so due again only past the next cutoff.
+    expect(await sweeper.sweep(cutoff, 'stale')).toBe(0);
+    expect(await sweeper.sweep(new Date(cutoff.getTime() + 1), 'stale')).toBe(1);
+    expect((await queued()).map((job) => job.id)).toEqual([busy.id]);
   });
 });

@@ -3,6 +3,7 @@ import { InjectConfig, SwitchboardConfig } from '@switchboard/config';
 import { SwitchboardMetrics } from '@switchboard/observability';
 import { MessageRepository, PendingInbound, TurnRepository } from '@switchboard/persistence';
 import { QUEUE_DRIVER, QueueDriver } from '@switchboard/queue';
+import { SessionLock } from '@switchboard/sessions';
 
 const PAGE = 500;
 
@@ -16,6 +17,9 @@ const PAGE = 500;
  * claims its rows, so two replicas never queue the same message in the same round.
  * A message whose job is dead (out of attempts, and its turn could not be failed then, e.g. the
  * database was away) is failed here instead: adding its job again would do nothing, for ever.
+ * A message whose session has a run in progress (a long web-chat turn, or the message waiting
+ * behind another) is left for the next sweep: a job queued now would only hold a worker while it
+ * waits for the session.
  */
 @Injectable()
 export class PendingMessageSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -28,6 +32,7 @@ export class PendingMessageSweeper implements OnApplicationBootstrap, OnApplicat
     @Inject(QUEUE_DRIVER) private readonly queue: QueueDriver,
     private readonly messages: MessageRepository,
     private readonly turns: TurnRepository,
+    private readonly lock: SessionLock,
     private readonly metrics: SwitchboardMetrics,
     @InjectConfig() private readonly config: SwitchboardConfig,
   ) {}
@@ -52,7 +57,7 @@ export class PendingMessageSweeper implements OnApplicationBootstrap, OnApplicat
       const outcomes = await Promise.all(due.map((message) => this.requeue(message)));
       const queued = outcomes.filter((outcome) => outcome === 'queued').length;
       requeued += queued;
-      failed += due.length - queued;
+      failed += outcomes.filter((outcome) => outcome === 'failed').length;
       this.metrics.messagesRequeued.inc({ reason }, queued);
       if (due.length < PAGE || this.stopped) break;
     }
@@ -60,7 +65,9 @@ export class PendingMessageSweeper implements OnApplicationBootstrap, OnApplicat
     return requeued;
   }
 
-  private async requeue({ id, sessionKey }: PendingInbound): Promise<'queued' | 'failed'> {
+  private async requeue({ id, sessionKey }: PendingInbound): Promise<'queued' | 'failed' | 'busy'> {
+    // Claimed all the same, so it is looked at again once the interval has passed.
+    if (await this.lock.isHeld(sessionKey)) return 'busy';
     if (await this.queue.isDead('message.process', id)) {
       await this.turns.failMessage(id, 'its job ran out of attempts before the turn could be marked failed');
       return 'failed';
