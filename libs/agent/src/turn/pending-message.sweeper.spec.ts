@@ -111,7 +111,6 @@ describe('PendingMessageSweeper', () => {
     let finish!: () => void;
     // A long run of the session (a web-chat turn, say) holds it.
     const running = lock.run(busy.sessionKey, () => new Promise<void>((resolve) => (finish = resolve)));
-
     const cutoff = new Date(Date.now() + 1_000);
 
     expect(await sweeper.sweep(cutoff, 'stale')).toBe(0);

@@ -183,12 +183,12 @@ export class MessageRepository {
 
   /**
    * Claims up to `limit` pending messages (accepted, turn not finished) last queued before
-   * `queuedBefore`, oldest first, returned in the order they were accepted, and records them as queued now (never before `queuedBefore`,
-   * so a sweep paging through them does not claim a row twice, whatever the clocks say); returns
-   * them with their session's key. Replicas sweeping at once claim different rows (SKIP LOCKED).
+   * `queuedBefore`, oldest first, and records them as queued now (never before `queuedBefore`, so
+   * a sweep paging through them does not claim a row twice, whatever the clocks say). Returns them
+   * with their session's key, in the order they were accepted. Replicas sweeping at once claim
+   * different rows (SKIP LOCKED).
    */
   async claimPendingToRequeue(queuedBefore: Date, limit: number): Promise<PendingInbound[]> {
     return this.db.sql.query<PendingInbound>(CLAIM_PENDING, [queuedBefore, limit]);
   }
-
 }
