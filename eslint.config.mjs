@@ -5,7 +5,7 @@ import { importX } from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'libs/persistence/src/generated/**', 'coverage/**', 'data/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'libs/persistence/src/generated/**', 'coverage/**', 'data/**', 'apps/admin/.next/**', 'apps/admin/out/**', 'apps/admin/next-env.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -13,10 +13,14 @@
 //     --cpu-prof                  profile the gateway (node --cpu-prof), print its hotspots and keep
 //                                 the .cpuprofile (path printed)
 //     --node-args "..."           more options for the gateway's node (e.g. --require a hook)
+//     --allowlist 10,100000       postgres mode: instead of GATEWAY_ALLOW_ALL_USERS, an allowlist of
+//                                 N Telegram users that every sender is on; each run is repeated
+//                                 for each size, alternating, and the throughput ratio is printed
 // Before and after the runs it measures the host (bench/lib/host-check.js): figures from a shared
 // machine compare only with figures taken when it was about as fast.
 // Every message comes from a private chat of its own, so the per-session lock never serialises
-// two of them. Each run gets a new gateway on a new store (migrated beforehand) and removes it.
+// two of them. With --allowlist the senders cycle through the allowlisted users (a private chat's
+// id is its user's; here the chats stay distinct, so the sessions do too). Each run gets a new gateway on a new store (migrated beforehand) and removes it.
 const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
@@ -24,6 +28,7 @@ const path = require('node:path');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { Queue } = require('bullmq');
 const { Redis } = require('ioredis');
+const { Client } = require('pg');
 const { intFlag } = require('./lib/args');
 const { cpuSnapshot, processTree, treeCpuMsOf } = require('./lib/cpu');
 const { monotonicUs, summarizeProfile } = require('./lib/cpu-profile');
@@ -74,7 +79,9 @@ async function main() {
     redisDb: wholeFlag(argv, '--redis-db', 13),
     cpuProf: hasFlag(argv, '--cpu-prof'),
     nodeArgs: listFlag(argv, '--node-args', [], undefined, ' '),
+    allowlists: intListFlag(argv, '--allowlist', [undefined]),
   };
+  if (options.allowlists[0] !== undefined && options.modes.includes('embedded')) throw new Error('--allowlist seeds PostgreSQL: use it with --modes postgres');
   if (options.rate * options.seconds > MAX_MESSAGES_PER_RUN) throw new Error(`--rate × --seconds may not exceed ${MAX_MESSAGES_PER_RUN} messages`);
 
   // Before and after: a shared host's speed drifts during a benchmark, too.
@@ -93,14 +100,17 @@ async function main() {
           for (const workers of mode === 'postgres' ? options.workers : [0]) {
             for (const load of options.loads) {
               for (let run = 1; run <= options.runs; run++) {
-                const spec = { mode, llm: llmKind, queueConcurrency, workers, load, run };
-                process.stderr.write(
-                  `${mode} / ${llmKind} / QUEUE_CONCURRENCY=${queueConcurrency} / QUEUE_WORKER_PROCESSES=${workers} / ${load}: run ${run}/${options.runs}\n`,
-                );
-                const result = await runCase(spec, options, { botApi, llm, redisUrl }).catch((error) => ({ ...spec, error: error.message }));
-                if (result.error) process.stderr.write(`  failed: ${result.error}\n`);
-                else process.stderr.write(`  ${describe(result)}\n`);
-                results.push(result);
+                for (const allowlist of options.allowlists) {
+                  const spec = { mode, llm: llmKind, queueConcurrency, workers, load, run, allowlist };
+                  process.stderr.write(
+                    `${mode} / ${llmKind} / QUEUE_CONCURRENCY=${queueConcurrency} / QUEUE_WORKER_PROCESSES=${workers} / ${load}` +
+                      `${allowlist ? ` / allowlist ${allowlist}` : ''}: run ${run}/${options.runs}\n`,
+                  );
+                  const result = await runCase(spec, options, { botApi, llm, redisUrl }).catch((error) => ({ ...spec, error: error.message }));
+                  if (result.error) process.stderr.write(`  failed: ${result.error}\n`);
+                  else process.stderr.write(`  ${describe(result)}\n`);
+                  results.push(result);
+                }
               }
             }
           }
@@ -124,6 +134,9 @@ let tracker;
 /** Chat ids are unique over the whole benchmark, so that no run sees another's replies. */
 let nextChatId = 1_000_000_000;
 let nextUpdateId = 500_000_000;
+/** With --allowlist: the size of the run's allowlist, whose users are FIRST_ALLOWED_USER, +1, ... */
+let allowedUsers;
+const FIRST_ALLOWED_USER = 700_000_000;
 
 async function runCase(spec, options, { botApi, llm, redisUrl }) {
   const store = await STORES[spec.mode](redisUrl);
@@ -137,7 +150,7 @@ async function runCase(spec, options, { botApi, llm, redisUrl }) {
       TELEGRAM_API_ROOT: botApi.url,
       TELEGRAM_MODE: 'webhook',
       TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      GATEWAY_ALLOW_ALL_USERS: 'true',
+      GATEWAY_ALLOW_ALL_USERS: spec.allowlist ? 'false' : 'true',
       RATE_LIMIT_PER_MINUTE: '0',
       RATE_LIMIT_PER_HOUR: '0',
       QUEUE_CONCURRENCY: String(spec.queueConcurrency),
@@ -147,6 +160,8 @@ async function runCase(spec, options, { botApi, llm, redisUrl }) {
         : { LLM_PROVIDER: 'openai-compatible', LLM_MODEL: llm.model, OPENAI_BASE_URL: llm.baseUrl, OPENAI_API_KEY: 'sk-bench' }),
     };
     const nodeArgs = [...options.nodeArgs, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
+    allowedUsers = spec.allowlist;
+    if (spec.allowlist) await seedAllowlist(store.env.DATABASE_URL, spec.allowlist);
     gateway = await startGateway(env, { nodeArgs });
     client = newClient(gateway.port, Math.max(256, options.inflight));
     await warmUp(client, options.warmup);
@@ -279,7 +294,8 @@ function newTracker(capacity) {
     /** Sends message `i`; resolves with the webhook's status (0: no answer). */
     async send(i, client) {
       const chatId = firstChat + i;
-      const body = updateJson(nextUpdateId++, chatId, `Bench message ${i}, please answer.`);
+      const senderId = allowedUsers ? FIRST_ALLOWED_USER + (chatId % allowedUsers) : chatId;
+      const body = updateJson(nextUpdateId++, chatId, senderId, `Bench message ${i}, please answer.`);
       const at = performance.now();
       sentAt[i] = at;
       self.sent++;
@@ -440,12 +456,28 @@ function newClient(port, sockets) {
 }
 
 /** A private-chat text message shaped like libs/channels/src/telegram/fixtures/private-text.json. */
-function updateJson(updateId, chatId, text) {
-  const user = `"id":${chatId},"first_name":"Bench","last_name":"User","username":"bench_${chatId}"`;
+function updateJson(updateId, chatId, senderId, text) {
+  const names = `"first_name":"Bench","last_name":"User"`;
   return (
-    `{"update_id":${updateId},"message":{"message_id":1,"from":{${user},"is_bot":false,"language_code":"en"},` +
-    `"chat":{${user},"type":"private"},"date":${Math.floor(Date.now() / 1000)},"text":${JSON.stringify(text)}}}`
+    `{"update_id":${updateId},"message":{"message_id":1,"from":{"id":${senderId},${names},"username":"bench_${senderId}","is_bot":false,"language_code":"en"},` +
+    `"chat":{"id":${chatId},${names},"username":"bench_${chatId}","type":"private"},"date":${Math.floor(Date.now() / 1000)},"text":${JSON.stringify(text)}}}`
   );
+}
+
+/** `size` allowlist entries for Telegram users FIRST_ALLOWED_USER, +1, ..., with fresh statistics. */
+async function seedAllowlist(databaseUrl, size) {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query(
+      `INSERT INTO "AllowlistEntry" (id, platform, "userId", "createdBy", "createdAt")
+       SELECT gen_random_uuid(), 'telegram', ($1::bigint + i)::text, 'bench', now() FROM generate_series(0, $2 - 1) AS i`,
+      [FIRST_ALLOWED_USER, size],
+    );
+    await db.query('VACUUM ANALYZE "AllowlistEntry"');
+  } finally {
+    await db.end();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -512,7 +544,7 @@ function verdicts(r) {
 
 function report(results, options, host) {
   const ok = results.filter((r) => !r.error);
-  const label = (r) => `${r.mode}/${r.llm}/q${r.queueConcurrency}${r.workers ? `/w${r.workers}` : ''}`;
+  const label = (r) => `${r.mode}/${r.llm}/q${r.queueConcurrency}${r.workers ? `/w${r.workers}` : ''}${r.allowlist ? `/a${r.allowlist}` : ''}`;
   const load = (r) => (r.load === 'fixed' ? `fixed ${r.offeredPerS}/s` : `${r.load} ${r.inflight}`);
   process.stdout.write(
     `\nMessage pipeline, ${options.seconds} s per load, drain ≤ ${options.drainS} s, ${options.warmup} warm-up messages per gateway\n` +
@@ -562,9 +594,32 @@ function report(results, options, host) {
   for (const r of ok.filter((result) => result.errors)) {
     process.stdout.write(`\n${label(r)} ${load(r)}: ${r.errors} failed webhook call(s), statuses ${JSON.stringify(r.statuses)}: ${r.errorSamples.join('; ')}\n`);
   }
+  if (options.allowlists.length > 1) printAllowlistRatios(ok, options.allowlists);
   for (const r of ok.filter((result) => result.profile)) printProfile(`${label(r)} ${load(r)}`, r.profile);
   process.stdout.write('\n');
   printJson('pipeline', { options, targets: TARGETS, host, results });
+}
+
+/**
+ * --allowlist a,b: per run, the throughput with the last size over that with the first, for each
+ * case (the sizes alternate within a run, so both meet about the same host).
+ */
+function printAllowlistRatios(ok, sizes) {
+  const [small, large] = [sizes[0], sizes[sizes.length - 1]];
+  const caseOf = (r) => `${r.mode}/${r.llm}/q${r.queueConcurrency}/w${r.workers}/${r.load}`;
+  process.stdout.write(`\nThroughput with an allowlist of ${large} over ${small} entries, per run (1 = the same)\n\n`);
+  const rows = [];
+  for (const name of [...new Set(ok.map(caseOf))]) {
+    const pairs = ok
+      .filter((r) => caseOf(r) === name && r.allowlist === large)
+      .map((l) => [ok.find((r) => caseOf(r) === name && r.allowlist === small && r.run === l.run), l])
+      .filter(([s]) => s);
+    const ratios = (field) => pairs.filter(([s, l]) => s[field] && l[field]).map(([s, l]) => l[field] / s[field]);
+    const show = (values) => (values.length ? `${values.map((v) => v.toFixed(3)).join(' ')} (median ${percentile(values, 50).toFixed(3)})` : '—');
+    rows.push([name, pairs.length, show(ratios('ackedPerS')), show(ratios('repliedPerS')), show(ratios('gatewayCpuMsPerReply'))]);
+  }
+  // On a shared host the throughput follows the CPU the gateway gets; the CPU per reply less so.
+  printTable(['case', 'runs', 'acked/s ratio', 'replied/s ratio', 'gateway CPU ms/reply ratio'], rows);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -54,8 +54,8 @@ describe('switchboard allowlist on an embedded data dir', () => {
     expect(list.code).toBe(0);
     const lines = list.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^telegram\\t${GRACE.id}\\tadded \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z by cli$`)));
-    expect(lines).toContainEqual(expect.stringMatching(/^\*\teverywhere-user\tadded \S+ by cli$/));
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^telegram\\t${GRACE.id}\\tadded \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z by cli:\\S+$`)));
+    expect(lines).toContainEqual(expect.stringMatching(/^\*\teverywhere-user\tadded \S+ by cli:\S+$/));
 
     // A platform filter keeps that platform's entries and the "every platform" ones.
     const slack = await cli('allowlist', 'list', 'slack');
@@ -81,19 +81,23 @@ describe('switchboard allowlist on an embedded data dir', () => {
     expect(again.stdout).toBe(`telegram user ${GRACE.id} was not on the allowlist\n`);
   });
 
-  it('rejects a malformed platform or an empty user id with a message naming the field', async () => {
-    const platform = await cli('allowlist', 'add', 'Telegram!!', 'x');
-    expect(platform.code).not.toBe(0);
-    expect(platform.stderr).toBe('switchboard: platform: expected a platform id such as telegram\n');
+  it('rejects an unknown platform or a user id of the wrong shape with a message naming the problem', async () => {
+    const known = 'expected telegram, dingtalk, feishu, wecom, whatsapp, generic, slack, discord, * (every platform)';
+    for (const platform of ['Telegram!!', 'tg']) {
+      const refused = await cli('allowlist', 'add', platform, '123');
+      expect(refused.code, platform).not.toBe(0);
+      expect(refused.stderr).toBe(`switchboard: platform "${platform}" is not one the allowlist knows: ${known}\n`);
+    }
 
-    for (const userId of ['', '   ']) {
-      const empty = await cli('allowlist', 'add', 'telegram', userId);
-      expect(empty.code, JSON.stringify(userId)).not.toBe(0);
-      expect(empty.stderr).toBe('switchboard: userId: expected a user id\n');
+    const shape = 'expected a positive number such as 123456789 (the user sees it with /whoami)';
+    for (const userId of ['', '   ', 'notanumber']) {
+      const refused = await cli('allowlist', 'add', 'telegram', userId);
+      expect(refused.code, JSON.stringify(userId)).not.toBe(0);
+      expect(refused.stderr).toBe(`switchboard: "${userId.trim()}" is not a telegram user id: ${shape}\n`);
     }
 
     // Nothing was added by the refused commands.
-    expect((await cli('allowlist', 'list')).stdout).not.toMatch(/Telegram!!|\tx\t|\t {3}\t/);
+    expect((await cli('allowlist', 'list')).stdout).not.toMatch(/Telegram!!|^tg\t|notanumber|\t {3}\t/m);
   });
 
   it('names the field when removing an empty user id through the running gateway', async () => {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -88,6 +89,14 @@ describe('switchboard gateway status and doctor', () => {
     expect(doctor.stdout).toMatch(/✗ redis\s+.*ECONNREFUSED/);
   });
 
+  it('doctor warns (⚠, exit 0) when no gateway runs and no model is configured', async () => {
+    const doctor = await run([CLI, 'doctor'], { PORT: '1', SWITCHBOARD_DATA_DIR: tempDir('doctor-fresh') });
+    expect(doctor.code).toBe(0);
+    expect(doctor.stdout).toMatch(/⚠ gateway\s+not running at http:\/\/127\.0\.0\.1:1/);
+    expect(doctor.stdout).toMatch(/⚠ model\s+none configured/);
+    expect(doctor.stdout).not.toMatch(/✓ (gateway|model)/);
+  });
+
   it('doctor reports a bad configuration by key', async () => {
     const doctor = await run([CLI, 'doctor'], { QUEUE_CONCURRENCY: '0' });
     expect(doctor.code).toBe(1);
@@ -103,5 +112,40 @@ describe('switchboard gateway install', () => {
     expect(result.stdout).toContain('[Service]');
     expect(result.stdout).toMatch(/ExecStart=.*switchboard\.js gateway/);
     expect(fs.readdirSync(home)).toEqual([]);
+  });
+
+  it('ends quietly with status 0 when the reader closes the pipe early (`| head`)', async () => {
+    const child = spawn(process.execPath, [CLI, 'gateway', 'install', '--dry-run'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: tempDir('home') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Closed before the CLI has written anything: its first write meets a closed pipe.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('takes the environment file, and lets a system unit write the data directory it names', async () => {
+    const dir = tempDir('install-env');
+    const envFile = path.join(dir, 'switchboard.env');
+    fs.writeFileSync(envFile, 'SWITCHBOARD_DATA_DIR=/var/lib/switchboard\n');
+    const result = await run([CLI, 'gateway', 'install', '--system', '--user', 'nobody', '--environment-file', envFile, '--dry-run'], {
+      HOME: tempDir('home'),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`EnvironmentFile=-${envFile}`);
+    expect(result.stdout).toContain('ReadWritePaths=/var/lib/switchboard');
+    expect(result.stdout).toContain('install -d -m 0700 -o nobody /var/lib/switchboard');
+  });
+
+  it('accepts an environment file that does not exist yet', async () => {
+    const envFile = path.join(tempDir('install-env'), 'later.env');
+    const result = await run([CLI, 'gateway', 'install', '--environment-file', envFile, '--dry-run'], { HOME: tempDir('home') });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`EnvironmentFile=-${envFile}`);
   });
 });

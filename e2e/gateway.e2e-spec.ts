@@ -92,4 +92,21 @@ describe('gateway process', () => {
     expect(second.stderr).toContain(`in use by process ${first.child.pid}`);
     expect((await getJson(`${first.url}/ready`)).status).toBe(200);
   });
+
+  it("logs its subsystems at info and Nest's module and route lines only at debug", async () => {
+    const framework = /"context":"(InstanceLoader|RoutesResolver|RouterExplorer|NestFactory|NestApplication)"/;
+    const startedWith = async (level: string) => {
+      const gateway = await start({ SWITCHBOARD_DATA_DIR: tempDir('log-level'), LOG_LEVEL: level, LOG_PRETTY: 'false' });
+      // The start-up lines are written once the application is up.
+      await expect.poll(() => gateway.stdout).toContain('"context":"Database"');
+      return gateway.stdout.split('\n').filter((line) => line.startsWith('{'));
+    };
+
+    const info = await startedWith('info');
+    expect(info.filter((line) => framework.test(line))).toEqual([]);
+    expect(info.length).toBeLessThan(10);
+
+    const debug = await startedWith('debug');
+    expect(debug.some((line) => line.includes('"context":"RouterExplorer"') && line.includes('Mapped {/health, GET}'))).toBe(true);
+  });
 });

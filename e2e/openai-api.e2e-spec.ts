@@ -122,10 +122,66 @@ describe('OpenAI-compatible API with the official client', () => {
     expect(modelMessages().map((m) => m.content).slice(1)).toEqual(['I like blue.', 'Noted: blue.', 'Which colour?']);
   });
 
-  it('lists the configured model', async () => {
+  it('answers a request without `user` or X-Session-Key from its own messages, in a session of its own', async () => {
+    llm.enqueue({ text: 'Where to?' }, { text: 'Rome it is.' });
+    await client.chat.completions.create({ model: 'fake-model', messages: [{ role: 'user', content: 'Plan my trip' }] });
+    await client.chat.completions.create({
+      model: 'fake-model',
+      messages: [
+        { role: 'user', content: 'Plan my trip' },
+        { role: 'assistant', content: 'Where to?' },
+        { role: 'user', content: 'Rome' },
+      ],
+    });
+
+    // The history is the request's, not a stored one: the first request's turn is not repeated.
+    expect(modelMessages().map((m) => [m.role, m.content]).slice(1)).toEqual([
+      ['user', 'Plan my trip'],
+      ['assistant', 'Where to?'],
+      ['user', 'Rome'],
+    ]);
+  });
+
+  it('answers unrelated requests without a session hint side by side, not one turn at a time', async () => {
+    const clients = 5;
+    // Each answer waits until every request reached the model: requests serialized on one
+    // session would never get there.
+    let release!: () => void;
+    const allArrived = new Promise<void>((resolve) => (release = resolve));
+    llm.respondWith(async () => {
+      if (llm.requests.length === clients) release();
+      await allArrived;
+      return { text: 'an answer' };
+    });
+
+    // The same first message, as many clients of one kind send.
+    const ask = () => client.chat.completions.create({ model: 'fake-model', messages: [{ role: 'user', content: 'What time is it?' }] });
+    const answers = await Promise.all(Array.from({ length: clients }, ask));
+
+    expect(answers.map((answer) => answer.choices[0].message.content)).toEqual(Array(clients).fill('an answer'));
+  });
+
+  it("takes OpenClaw's model names for the agent, and lists them", async () => {
+    for (const model of ['openclaw', 'openclaw:main', 'agent:main']) {
+      const completion = await client.chat.completions.create({ model, messages: [{ role: 'user', content: `via ${model}` }] });
+      expect(completion.model).toBe('openai-compatible:fake-model');
+    }
+    expect(llm.requests.map((request) => request.model)).toEqual(['fake-model', 'fake-model', 'fake-model']);
+
     const models = [];
-    for await (const model of client.models.list()) models.push(model);
-    expect(models).toEqual([{ id: 'openai-compatible:fake-model', object: 'model', created: expect.any(Number), owned_by: 'switchboard' }]);
+    for await (const model of client.models.list()) models.push(model.id);
+    expect(models).toEqual(['openai-compatible:fake-model', 'openclaw', 'openclaw:main']);
+  });
+
+  it('passes temperature and max_tokens to the model, and refuses tools with a 400 naming them', async () => {
+    await client.chat.completions.create({ model: 'fake-model', messages: [{ role: 'user', content: 'x' }], temperature: 0.25, max_tokens: 64 });
+    expect(lastModelRequest().sampling).toEqual({ maxOutputTokens: 64, temperature: 0.25 });
+
+    const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object' } } }];
+    const refused = await client.chat.completions.create({ model: 'fake-model', messages: [{ role: 'user', content: 'x' }], tools }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(BadRequestError);
+    expect(refused).toMatchObject({ param: 'tools', code: 'unsupported_parameter' });
+    expect(llm.requests).toHaveLength(1);
   });
 
   it("refuses a wrong key with 401 in OpenAI's error format", async () => {
@@ -232,13 +288,12 @@ describe('OpenAI-compatible API without a model configured', () => {
     const unconfigured = await GatewayProcess.start({ SWITCHBOARD_DATA_DIR: dir });
     try {
       const noModel = new OpenAI({ baseURL: `${unconfigured.url}/v1`, apiKey: created.stdout.trim() });
-      const started = Date.now();
       const error = await noModel.chat.completions.create({ model: 'any', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
 
       expect(error).toBeInstanceOf(APIError);
       expect(error).toMatchObject({ status: 503, code: 'model_not_configured', message: expect.stringContaining('No model is configured') });
-      // The client's default retries (with back-off) would take over a second.
-      expect(Date.now() - started).toBeLessThan(1_000);
+      // OpenAI's clients retry a 503 unless told not to.
+      expect((error as APIError).headers?.get('x-should-retry')).toBe('false');
       expect(await noModel.models.list().then((page) => page.data)).toEqual([]);
     } finally {
       await unconfigured.stop('SIGKILL');

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { BrowserContext, Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeLlmServer, TINY_PNG_BASE64 } from '@switchboard/testing';
@@ -89,11 +90,14 @@ describe('the web chat page in Chromium against a real gateway', () => {
     await page.fill('#token', 'not-the-token');
     await page.click('#login button[type=submit]');
     await expect.poll(() => page.locator('#error').textContent()).toContain('gateway token mismatch');
+    expect(await page.locator('#error').textContent()).toContain('the sign-in link the gateway printed');
 
     await page.fill('#token', TOKEN);
     await page.click('#login button[type=submit]');
     await expect.poll(() => page.locator('#status').textContent()).toBe('connected');
     expect(await page.locator('#app').isVisible()).toBe(true);
+    // The form is hidden, not left above the chat.
+    expect(await page.locator('#login').isVisible()).toBe(false);
     expect(await page.evaluate('sessionStorage.getItem("switchboard.webchat.token")')).toBe(TOKEN);
     expect(pageErrors.filter((text) => !text.includes('WebSocket'))).toEqual([]);
   });
@@ -118,6 +122,39 @@ describe('the web chat page in Chromium against a real gateway', () => {
     await page.reload();
     await expect.poll(() => page.locator('#messages li.msg').count()).toBe(2);
     expect(await replyText()).toBe(full);
+  });
+
+  it('renders a Markdown reply (code, emphasis, lists, http links) and never markup from the text', async () => {
+    const reply = [
+      'Use **bold**, *italic* and `npm start`; see [the docs](https://example.com/docs?a=1&b=2).',
+      '',
+      '1. first',
+      '2. second',
+      '',
+      '```sh',
+      'echo "<b>not bold</b>"',
+      '```',
+      '[bad](javascript:alert(1)) <img src=x onerror="window.pwned=1">',
+    ].join('\n');
+    llm.enqueue({ text: reply });
+
+    await page.fill('#message', 'Show me some formatting');
+    await page.click('#send');
+    expect((await watchReply()).state).toBe('final');
+
+    const text = lastReply().locator('.text');
+    expect(await text.locator('strong').textContent()).toBe('bold');
+    expect(await text.locator('em').textContent()).toBe('italic');
+    expect(await text.locator('p code').textContent()).toBe('npm start');
+    expect(await text.locator('ol li').allTextContents()).toEqual(['first', 'second']);
+    expect(await text.locator('pre code').textContent()).toBe('echo "<b>not bold</b>"');
+    const links = text.locator('a');
+    expect(await links.count()).toBe(1);
+    expect(await links.getAttribute('href')).toBe('https://example.com/docs?a=1&b=2');
+    expect(await links.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await text.locator('img, b, script').count()).toBe(0);
+    expect(await text.textContent()).toContain('[bad](javascript:alert(1)) <img src=x onerror="window.pwned=1">');
+    expect(await page.evaluate('window.pwned')).toBeUndefined();
   });
 
   it('stops a long reply on Abort: the run shows aborted and its text stops growing', async () => {
@@ -177,5 +214,75 @@ describe('the web chat page in Chromium against a real gateway', () => {
     await expect.poll(() => page.locator('#error').textContent()).toContain('attachments[0] (fake.png): the content is not a valid image/png file');
     expect(await page.locator('#messages li.msg').count()).toBe(shown);
     expect(llm.requests).toEqual([]);
+  });
+});
+
+describe('signing in without GATEWAY_TOKEN, and the pages on a phone', () => {
+  let fresh: GatewayProcess;
+  let token: string;
+
+  beforeAll(async () => {
+    const dataDir = tempDir('webchat-generated');
+    dirs.push(dataDir);
+    fresh = await GatewayProcess.start({ SWITCHBOARD_DATA_DIR: dataDir, LLM_PROVIDER: 'echo' });
+    // Not a terminal: the line names the token file instead of printing the token.
+    const file = /Web chat: \S+\/chat \(sign in with the token in (\S+)\)/.exec(fresh.stdout)?.[1];
+    expect(file).toBe(path.join(dataDir, 'gateway-token'));
+    expect(fs.statSync(file!).mode & 0o777).toBe(0o600);
+    token = fs.readFileSync(file!, 'utf8').trim();
+    expect(fresh.stdout).not.toContain(token);
+  });
+  afterAll(() => fresh?.stop('SIGKILL'));
+
+  it('signs in from the link with the generated token in the fragment, then clears it from the address', async () => {
+    const tab = await browser.newPage();
+    try {
+      await tab.goto(`${fresh.url}/chat#token=${encodeURIComponent(token)}`);
+      await expect.poll(() => tab.locator('#status').textContent()).toBe('connected');
+      expect(tab.url()).toBe(`${fresh.url}/chat`);
+      expect(await tab.evaluate('sessionStorage.getItem("switchboard.webchat.token")')).toBe(token);
+      expect(await tab.locator('#login').isVisible()).toBe(false);
+    } finally {
+      await tab.close();
+    }
+  });
+
+  it('serves a landing page at / that links to the web chat and the admin console', async () => {
+    const tab = await browser.newPage();
+    try {
+      const response = await tab.goto(`${fresh.url}/`);
+      expect(response?.status()).toBe(200);
+      expect(response?.headers()['content-type']).toContain('text/html');
+      expect(await tab.getByRole('link', { name: /Web chat/ }).getAttribute('href')).toBe('/chat');
+      expect(await tab.getByRole('link', { name: /Admin console/ }).getAttribute('href')).toBe('/admin/');
+    } finally {
+      await tab.close();
+    }
+  });
+
+  it('fits a 390 px wide phone: no sideways scrolling, the composer on screen under the sessions', async () => {
+    const tab = await browser.newPage();
+    try {
+      await tab.setViewportSize({ width: 390, height: 844 });
+      await tab.goto(`${fresh.url}/chat#token=${encodeURIComponent(token)}`);
+      await expect.poll(() => tab.locator('#status').textContent()).toBe('connected');
+      for (let i = 0; i < 6; i++) {
+        await tab.fill('#message', `message ${i}: ${'a long line of words '.repeat(8)}`);
+        await tab.click('#send');
+        await expect.poll(() => tab.locator('#messages li.msg.assistant[data-state="final"]').count()).toBe(i + 1);
+      }
+      // The message list scrolls, not the page.
+      expect(await tab.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      expect(await tab.evaluate('document.documentElement.scrollHeight')).toBeLessThanOrEqual(844);
+      const composer = (await tab.locator('#composer').boundingBox())!;
+      const sessions = (await tab.locator('.sessions').boundingBox())!;
+      expect(composer.x).toBeGreaterThanOrEqual(0);
+      expect(composer.x + composer.width).toBeLessThanOrEqual(390);
+      expect(composer.y + composer.height).toBeLessThanOrEqual(844);
+      expect(sessions.y + sessions.height).toBeLessThanOrEqual(composer.y);
+      expect(await tab.locator('#send').isVisible()).toBe(true);
+    } finally {
+      await tab.close();
+    }
   });
 });

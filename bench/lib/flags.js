@@ -34,9 +34,14 @@ function wholeFlag(argv, name, fallback) {
   return value;
 }
 
+/** Reads `--name VALUE` as text; `fallback` when absent. */
+function stringFlag(argv, name, fallback) {
+  return flagText(argv, name) ?? fallback;
+}
+
 /** True when the switch `--name` is present. */
 function hasFlag(argv, name) {
   return argv.includes(name);
 }
 
-module.exports = { listFlag, intListFlag, wholeFlag, hasFlag };
+module.exports = { listFlag, intListFlag, wholeFlag, hasFlag, stringFlag };

@@ -25,6 +25,22 @@ async function createDatabase() {
   return { url: url.toString(), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
+/** A database the caller names and keeps between runs (created when missing, never dropped). */
+async function keptDatabase(name) {
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(name)) throw new Error(`--database expects a lower-case name such as adminperf_bench, got ${name}`);
+  const client = new Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString() };
+}
+
 async function adminQuery(sql) {
   const client = new Client({ connectionString: POSTGRES_URL });
   await client.connect();
@@ -69,4 +85,4 @@ function printJson(bench, data) {
   process.stdout.write(`BENCH_JSON ${JSON.stringify({ bench, ...environment(), ...data })}\n`);
 }
 
-module.exports = { ROOT, DIST, REDIS_URL, uniqueName, createDatabase, migrate, printJson };
+module.exports = { ROOT, DIST, REDIS_URL, uniqueName, createDatabase, keptDatabase, migrate, printJson };

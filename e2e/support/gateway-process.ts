@@ -45,7 +45,8 @@ export class GatewayProcess {
     return new GatewayProcess(child);
   }
 
-  async waitForUrl(timeoutMs = 30_000): Promise<string> {
+  // Generous: an embedded gateway starting on a loaded 2-core host has taken over 60 s.
+  async waitForUrl(timeoutMs = 90_000): Promise<string> {
     const started = Date.now();
     while (!this.url) {
       const match = /listening on (http:\/\/\S+)/.exec(this.stdout);

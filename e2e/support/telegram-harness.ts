@@ -63,7 +63,9 @@ export class TelegramHarness {
       const messages = this.telegram.messagesIn(chatId);
       if (ok(messages.map((m) => m.text))) return messages;
       if (Date.now() - started > timeoutMs) {
-        throw new Error(`chat ${chatId} never matched; bot messages: ${JSON.stringify(messages.map((m) => m.text))}`);
+        // What the gateways logged (warnings and errors) tells why a reply never came.
+        const logs = this.gateways.map((gateway) => gateway.stderr.slice(-2_000)).join('\n');
+        throw new Error(`chat ${chatId} never matched; bot messages: ${JSON.stringify(messages.map((m) => m.text))}; gateway logs:\n${logs}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }

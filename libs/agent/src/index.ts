@@ -1,7 +1,13 @@
-export { AgentModule } from './agent.module';
+export { AgentModule, AgentWorkerModule, ScheduledPromptsModule } from './agent.module';
+export { ScheduledPrompts } from './cron/scheduled-prompts.service';
+export type { ScheduleDestination, ScheduleRequest } from './cron/scheduled-prompts.service';
+export { whyInvalidSchedule } from './cron/cron-schedule';
 export { DirectChatService } from './direct-chat/direct-chat.service';
 export type { DirectChatEvent, DirectChatRequest } from './direct-chat/direct-chat.service';
 export { chunkText } from './reply/chunk-text';
 export { ReplyStreamer, keepTyping } from './reply/reply-streamer';
-export { parseCommand } from './turn/chat-commands';
+export { ChatCommandRegistry } from './commands/command-registry';
+export type { ChatCommand, ChatCommandOutcome } from './commands/chat-command';
 export { TurnRunner } from './turn/turn-runner';
+export { McpModule } from './tools/mcp/mcp.module';
+export { McpProbes } from './tools/mcp/mcp.probes';

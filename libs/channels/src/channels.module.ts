@@ -1,38 +1,41 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
-import type { SwitchboardConfig } from '@switchboard/config';
+import { Module } from '@nestjs/common';
+import { APP_CONFIG, type SwitchboardConfig } from '@switchboard/config';
 import { CHANNEL_ADAPTERS, ChannelRegistry } from '@switchboard/core';
+import { MetricsModule } from '@switchboard/observability';
+import { PersistenceModule } from '@switchboard/persistence';
+import { LeaseModule, QueueModule } from '@switchboard/queue';
+import { SecurityModule } from '@switchboard/security';
+import { SessionsModule } from '@switchboard/sessions';
 import { createChannelAdapters } from './channel-factories';
 import { ChannelLifecycle } from './channel-lifecycle';
 import { ChannelProbes } from './channels.probe';
+import { BusyInput } from './inbound/busy-input';
 import { InboundPipeline } from './inbound/inbound-pipeline';
 import { PendingBacklog } from './inbound/pending-backlog';
 import { WebhookController } from './webhooks/webhook.controller';
 
-/** The configured chat platforms, their webhooks, and the inbound pipeline they feed. */
-@Global()
-@Module({})
-export class ChannelsModule {
-  /**
-   * `receive: false` (a worker process): adapters for sending replies only; the gateway process
-   * receives (webhooks, polling) and runs the inbound pipeline.
-   */
-  static async forRoot(config: SwitchboardConfig, options: { receive: boolean } = { receive: true }): Promise<DynamicModule> {
-    const adapters = await createChannelAdapters(config);
-    if (!options.receive) {
-      return { module: ChannelsModule, providers: [{ provide: CHANNEL_ADAPTERS, useValue: adapters }, ChannelRegistry], exports: [ChannelRegistry] };
-    }
-    return {
-      module: ChannelsModule,
-      controllers: [WebhookController],
-      providers: [
-        { provide: CHANNEL_ADAPTERS, useValue: adapters },
-        ChannelRegistry,
-        InboundPipeline,
-        PendingBacklog,
-        ChannelLifecycle,
-        ChannelProbes,
-      ],
-      exports: [ChannelRegistry, InboundPipeline, ChannelProbes],
-    };
-  }
-}
+/**
+ * The configured chat platforms, for sending: what a worker process needs to deliver replies.
+ * InboundChannelsModule adds the receiving side.
+ */
+@Module({
+  providers: [
+    { provide: CHANNEL_ADAPTERS, inject: [APP_CONFIG], useFactory: (config: SwitchboardConfig) => createChannelAdapters(config) },
+    ChannelRegistry,
+  ],
+  exports: [ChannelRegistry],
+})
+export class ChannelsModule {}
+
+/**
+ * The receiving side of the chat platforms, in the gateway process only: their webhooks, their
+ * long connections (polling, sockets) and the inbound pipeline they feed.
+ */
+@Module({
+  // Long connections run in one replica at a time, under a lease.
+  imports: [ChannelsModule, LeaseModule, MetricsModule, PersistenceModule, QueueModule, SecurityModule, SessionsModule],
+  controllers: [WebhookController],
+  providers: [InboundPipeline, PendingBacklog, BusyInput, ChannelLifecycle, ChannelProbes],
+  exports: [InboundPipeline, ChannelProbes],
+})
+export class InboundChannelsModule {}

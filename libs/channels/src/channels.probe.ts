@@ -1,15 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelRegistry, ReadinessProbe } from '@switchboard/core';
+import { type ReadinessProbe, channelName } from '@switchboard/core';
+import { ChannelLifecycle } from './channel-lifecycle';
 
-/** One readiness probe per configured channel, named `channel:<id>`. */
+/**
+ * One readiness probe per configured channel account, named `channel:<platform>` for the default
+ * account and `channel:<platform>:<account>` for another, reporting its state: ready
+ * when receiving (and the platform answers), on standby while another replica holds its lease,
+ * or `disabled` by an operator (on purpose, so not a reason to take the replica out of service).
+ */
 @Injectable()
 export class ChannelProbes {
-  constructor(private readonly channels: ChannelRegistry) {}
+  constructor(private readonly lifecycle: ChannelLifecycle) {}
 
   list(): ReadinessProbe[] {
-    return this.channels.all().map((channel) => ({
-      name: `channel:${channel.id}`,
-      check: () => channel.healthProbe(),
+    return this.lifecycle.runs().map(({ channel }) => ({
+      name: `channel:${channelName(channel)}`,
+      check: async () => {
+        // Looked up at each check: the channel may have been switched since the list was made.
+        const supervisor = this.lifecycle.runs().find((run) => run.channel === channel)?.supervisor;
+        return supervisor ? supervisor.check() : { state: 'disabled' };
+      },
     }));
   }
 }

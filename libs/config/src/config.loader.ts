@@ -9,6 +9,8 @@ import { SwitchboardConfig, configSchema } from './config.schema';
 export interface LoadConfigOptions {
   /** Environment to read; defaults to process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Variables layered over that environment (e.g. a service's environment file). */
+  envOverlay?: Record<string, string>;
   /** YAML file; defaults to $SWITCHBOARD_CONFIG. */
   configFile?: string;
   /** Values from CLI flags, keyed by environment variable name (they win over everything). */
@@ -22,7 +24,7 @@ type Tree = Record<string, unknown>;
  * validates the result once. Throws ConfigError naming every bad key.
  */
 export function loadConfig(options: LoadConfigOptions = {}): SwitchboardConfig {
-  const env = options.env ?? process.env;
+  const env = { ...(options.env ?? process.env), ...options.envOverlay };
   const file = options.configFile ?? nonEmpty(env.SWITCHBOARD_CONFIG);
   const raw: Tree = file ? readConfigFile(file, env) : {};
 

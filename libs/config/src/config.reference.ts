@@ -5,7 +5,8 @@ import { configKeys } from './config-keys';
 export function configReferenceMarkdown(): string {
   const rows = configKeys.map((key) => {
     const defaultValue = defaultOf(key.schema);
-    const shown = defaultValue === undefined ? '' : `\`${String(defaultValue)}\``;
+    // A map shows as JSON ({} rather than [object Object]).
+    const shown = defaultValue === undefined ? '' : `\`${typeof defaultValue === 'object' && !Array.isArray(defaultValue) ? JSON.stringify(defaultValue) : String(defaultValue)}\``;
     const secret = key.secret ? ' (secret)' : '';
     return `| \`${key.env}\` | \`${key.path.join('.')}\` | ${shown} | ${key.description}${secret} |`;
   });

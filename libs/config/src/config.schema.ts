@@ -1,62 +1,17 @@
 import { z } from 'zod';
+import { dingtalkSchema } from './channels/dingtalk.schema';
+import { discordSchema } from './channels/discord.schema';
+import { flag, jsonMap, key, list, port, positiveInt, resetMode, url, wholeNumber } from './schema-helpers';
+import { feishuSchema } from './channels/feishu.schema';
+import { telegramSchema } from './channels/telegram.schema';
+import { wecomSchema } from './channels/wecom.schema';
+import { whatsappSchema } from './channels/whatsapp.schema';
+import { genericWebhookSchema } from './channels/generic-webhook.schema';
+import { mcpIssues, mcpServerName, mcpServerSchema } from './mcp.schema';
+import { slackSchema } from './channels/slack.schema';
 
-/**
- * Metadata on every leaf of the schema: the environment variable that sets it, whether it is a
- * secret (never logged, masked in the admin console) and a line for the configuration reference.
- */
-export interface ConfigKeyMeta {
-  env: string;
-  description: string;
-  secret?: boolean;
-}
-
-const key = <T extends z.ZodType>(schema: T, meta: ConfigKeyMeta): T => schema.meta({ ...meta });
-
-const port = z.coerce
-  .number({ error: 'expected a TCP port number' })
-  .int('expected a whole number')
-  .min(0, 'expected a port between 0 and 65535')
-  .max(65535, 'expected a port between 0 and 65535');
-
-const wholeNumber = (min: number, max: number) => {
-  const expected = `expected a whole number from ${min} to ${max}`;
-  return z.coerce.number({ error: expected }).int(expected).min(min, expected).max(max, expected);
-};
-const positiveInt = (what: string) =>
-  z.coerce.number({ error: `expected ${what}` }).int(`expected ${what}`).positive(`expected ${what}`);
-
-/** Accepts true/false/1/0/yes/no/on/off (environment variables are strings). */
-const flag = z.preprocess((value) => {
-  if (typeof value !== 'string') return value;
-  const v = value.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(v)) return true;
-  if (['false', '0', 'no', 'off', ''].includes(v)) return false;
-  return value;
-}, z.boolean({ error: 'expected true or false' }));
-
-const url = (protocols: string[]) =>
-  z
-    .string()
-    .trim()
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
-
-/** A comma-separated list in an environment variable, or a YAML list. */
-const list = z.preprocess(
-  (value) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value),
-  z.array(z.coerce.string().trim().min(1, 'expected non-empty items')),
-);
-
-const dmPolicy = z.enum(['pairing', 'allowlist', 'open', 'disabled'], {
-  error: 'expected one of pairing, allowlist, open, disabled',
-});
-
-const resetMode = z.enum(['daily', 'idle', 'both', 'never'], { error: 'expected one of daily, idle, both, never' });
+export type { ConfigKeyMeta } from './schema-helpers';
+export { channelAccessSchema } from './schema-helpers';
 
 /** provider:model, e.g. "anthropic:claude-sonnet-4-5" or "openai-compatible:gpt-4o-mini". */
 const modelRef = z
@@ -64,34 +19,23 @@ const modelRef = z
   .trim()
   .regex(/^(openai-compatible|anthropic|ollama|echo):\S+$/, 'expected provider:model with provider one of openai-compatible, anthropic, ollama, echo');
 
-/**
- * Who may talk to the bot on one platform and how; every platform block has these keys with its
- * own prefix (TELEGRAM_ALLOWED_USERS, SLACK_ALLOWED_USERS, ...).
- */
-export function channelAccessSchema(prefix: string, platform: string) {
-  return {
-    allowedUsers: key(list.default([]), {
-      env: `${prefix}_ALLOWED_USERS`,
-      description: `${platform} user ids allowed to talk to the agent (added to the database allowlist).`,
-    }),
-    adminUsers: key(list.default([]), {
-      env: `${prefix}_ADMIN_USERS`,
-      description: `${platform} user ids that may run admin-only commands.`,
-    }),
-    dmPolicy: key(dmPolicy.default('pairing'), {
-      env: `${prefix}_DM_POLICY`,
-      description: 'Direct messages from unknown users: pairing (send a code to approve), allowlist (ignore), open, disabled.',
-    }),
-    allowedGroups: key(list.default([]), {
-      env: `${prefix}_ALLOWED_GROUPS`,
-      description: `${platform} group/chat ids the bot answers in (when mentioned or replied to).`,
-    }),
-    sessionReset: key(resetMode.optional(), {
-      env: `${prefix}_SESSION_RESET`,
-      description: 'Overrides SESSION_RESET for this platform.',
-    }),
-  };
-}
+const busyMode = z.enum(['interrupt', 'queue', 'merge'], { error: 'expected one of interrupt, queue, merge' });
+
+/** The tools the gateway itself provides (AGENT_TOOLS). */
+export const BUILT_IN_TOOLS = ['current_time', 'session_info', 'http_fetch'] as const;
+/** A list whose every item matches; the error names the first that does not (and the key, not an index). */
+const listOf = <T extends string>(ok: (item: string) => item is T, expected: string) =>
+  list.transform((items, context) => {
+    const wrong = items.find((item) => !ok(item));
+    if (wrong !== undefined) context.addIssue({ code: 'custom', message: `"${wrong}": ${expected}` });
+    return items as T[];
+  });
+const builtInTools = listOf((item): item is (typeof BUILT_IN_TOOLS)[number] => (BUILT_IN_TOOLS as readonly string[]).includes(item), `expected tool names among ${BUILT_IN_TOOLS.join(', ')}`);
+const toolNames = listOf((item): item is string => /^[a-zA-Z0-9_-]{1,64}$/.test(item), 'expected tool names (a-z A-Z 0-9 _ -)');
+const hostNames = listOf((item): item is string => /^(\*\.)?[a-z0-9.-]+(:\d+)?$/.test(item), 'expected host names, host:port or *.domain');
+
+/** USD per million tokens, in and out. */
+const modelPrice = z.object({ input: z.number().min(0), output: z.number().min(0) }, { error: 'expected {"input": <USD>, "output": <USD>} per million tokens' }).strict();
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
   error: 'expected one of fatal, error, warn, info, debug, trace, silent',
@@ -169,34 +113,14 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    telegram: z
-      .object({
-        botToken: key(z.string().trim().regex(/^\d+:[\w-]{20,}$/, 'expected a bot token like 123456:ABC... from @BotFather').optional(), {
-          env: 'TELEGRAM_BOT_TOKEN',
-          secret: true,
-          description: 'Bot token from @BotFather. Set: the Telegram channel is on.',
-        }),
-        mode: key(z.enum(['webhook', 'polling'], { error: 'expected webhook or polling' }).default('polling'), {
-          env: 'TELEGRAM_MODE',
-          description: 'polling (long polling getUpdates) or webhook (POST /webhooks/telegram).',
-        }),
-        webhookSecret: key(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'expected 16-256 characters of A-Z a-z 0-9 _ -').optional(), {
-          env: 'TELEGRAM_WEBHOOK_SECRET',
-          secret: true,
-          description: 'Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; required in webhook mode.',
-        }),
-        webhookUrl: key(url(['https:', 'http:']).optional(), {
-          env: 'TELEGRAM_WEBHOOK_URL',
-          description: 'Public URL of /webhooks/telegram to register with setWebhook at start (optional).',
-        }),
-        apiRoot: key(url(['https:', 'http:']).default('https://api.telegram.org'), {
-          env: 'TELEGRAM_API_ROOT',
-          description: 'Bot API server (a self-hosted one, or a fake in tests).',
-        }),
-        ...channelAccessSchema('TELEGRAM', 'Telegram'),
-      })
-      .strict()
-      .prefault({}),
+    telegram: telegramSchema,
+    dingtalk: dingtalkSchema,
+    feishu: feishuSchema,
+    wecom: wecomSchema,
+    whatsapp: whatsappSchema,
+    webhook: genericWebhookSchema,
+    slack: slackSchema,
+    discord: discordSchema,
     llm: z
       .object({
         provider: key(z.enum(['openai-compatible', 'anthropic', 'ollama', 'echo'], {
@@ -229,6 +153,10 @@ export const configSchema = z
         anthropicBaseUrl: key(url(['https:', 'http:']).optional(), { env: 'ANTHROPIC_BASE_URL', description: 'Anthropic API endpoint.' }),
         anthropicApiKey: key(z.string().trim().min(1).optional(), { env: 'ANTHROPIC_API_KEY', secret: true, description: 'Anthropic API key.' }),
         ollamaHost: key(url(['https:', 'http:']).optional(), { env: 'OLLAMA_HOST', description: 'Ollama server, e.g. http://127.0.0.1:11434.' }),
+        prices: key(jsonMap(modelPrice, modelRef).default({}), {
+          env: 'LLM_PRICES',
+          description: 'USD per million tokens by provider:model, for the cost /usage estimates: {"anthropic:claude-sonnet-4-5": {"input": 3, "output": 15}}.',
+        }),
       })
       .strict()
       .prefault({}),
@@ -254,6 +182,65 @@ export const configSchema = z
           env: 'AGENT_MAX_OUTPUT_TOKENS',
           description: 'Upper bound on tokens per reply.',
         }),
+        personalities: key(
+          jsonMap(z.string().trim().min(1, 'expected a non-empty system prompt'), z.string().regex(/^[a-z0-9_-]{1,32}$/, 'expected names of 1-32 of a-z 0-9 _ -')).default({}),
+          {
+            env: 'AGENT_PERSONALITIES',
+            description: 'Named system prompts a chat can switch to with /personality: {"pirate": "You talk like a pirate."}.',
+          },
+        ),
+        busyMode: key(busyMode.default('interrupt'), {
+          env: 'AGENT_BUSY_MODE',
+          description: 'A message arriving while the agent answers in that chat: interrupt (stop and answer everything), queue (answer after), merge (answer with the next turn).',
+        }),
+        busyModeByPlatform: key(jsonMap(busyMode, z.string().regex(/^[a-z0-9_-]+$/, 'expected platform ids')).default({}), {
+          env: 'AGENT_BUSY_MODE_BY_PLATFORM',
+          description: 'AGENT_BUSY_MODE per platform: {"telegram": "queue"}; a chat can choose its own with /busy.',
+        }),
+        compressAtTokens: key(z.coerce.number().int().min(0).max(10_000_000).default(0), {
+          env: 'AGENT_COMPRESS_AT_TOKENS',
+          description:
+            'Context compression: when the history sent with a turn is estimated (characters / 4) above this many tokens, its older part is summarised by the model and the summary is sent instead. 0: off (/compress still works).',
+        }),
+        compressTimeoutMs: key(z.coerce.number().int().min(1_000).max(600_000).default(60_000), {
+          env: 'AGENT_COMPRESS_TIMEOUT_MS',
+          description: 'How long a summary may take; a summary that fails or takes longer is skipped and the turn goes on with the history window.',
+        }),
+        tools: key(builtInTools.default([]), {
+          env: 'AGENT_TOOLS',
+          description: `Built-in tools the model may call (comma-separated): ${BUILT_IN_TOOLS.join(', ')}. None by default.`,
+        }),
+        toolMaxSteps: key(wholeNumber(1, 50).default(8), {
+          env: 'AGENT_TOOL_MAX_STEPS',
+          description: 'Model responses with tool calls per turn; after the last one the model answers without tools.',
+        }),
+        toolProgress: key(z.enum(['off', 'new', 'all'], { error: 'expected one of off, new, all' }).default('new'), {
+          env: 'AGENT_TOOL_PROGRESS',
+          description: 'Tool calls shown in the reply while it is written: off, new (a line when another tool starts), all (a line per call).',
+        }),
+        toolsRequiringApproval: key(toolNames.default([]), {
+          env: 'AGENT_TOOLS_REQUIRING_APPROVAL',
+          description: 'Tools (built-in or MCP, comma-separated) whose calls wait for /approve or /deny in the chat.',
+        }),
+        toolApprovalTtlSeconds: key(wholeNumber(1, 7 * 24 * 3600).default(900), {
+          env: 'AGENT_TOOL_APPROVAL_TTL',
+          description: 'Seconds a tool call waits for /approve or /deny; then it expires and the model is told.',
+        }),
+        httpFetchHosts: key(z.preprocess((value) => (typeof value === 'string' ? value.toLowerCase() : value), hostNames).default([]), {
+          env: 'AGENT_HTTP_FETCH_HOSTS',
+          description: 'Hosts the http_fetch tool may GET (host, host:port or *.example.com); nothing by default.',
+        }),
+      })
+      .strict()
+      .prefault({}),
+    mcp: z
+      .object({
+        servers: key(jsonMap(mcpServerSchema, mcpServerName).default({}), {
+          env: 'MCP_SERVERS',
+          secret: true,
+          description:
+            'MCP servers whose tools the agent may call, by name: {"files": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem", "/srv"]}, "search": {"url": "https://mcp.example.com/mcp", "headers": {"Authorization": "Bearer …"}}}; per server also env, cwd, prefix (default `<name>__`), requiresApproval (true or a list of tool names), permission (everyone|admins), timeoutMs (60000). See MCP servers.',
+        }),
       })
       .strict()
       .prefault({}),
@@ -270,6 +257,19 @@ export const configSchema = z
         idleMinutes: key(positiveInt('a positive whole number').default(1_440), {
           env: 'SESSION_IDLE_MINUTES',
           description: 'Minutes of silence after which an idle reset happens.',
+        }),
+      })
+      .strict()
+      .prefault({}),
+    cron: z
+      .object({
+        enabled: key(flag.default(true), {
+          env: 'CRON_ENABLED',
+          description: 'Whether this process fires scheduled prompts (/cron, `switchboard cron`). Every replica may: each tick fires once.',
+        }),
+        pollMs: key(positiveInt('a number of milliseconds').min(100, 'expected at least 100 milliseconds').default(1_000), {
+          env: 'CRON_POLL_MS',
+          description: 'Longest wait between two looks for due scheduled prompts (a schedule added or changed elsewhere is seen this late at most).',
         }),
       })
       .strict()
@@ -300,19 +300,25 @@ export const configSchema = z
           env: 'RATE_LIMIT_PER_HOUR',
           description: 'Messages per user per hour (0: no limit).',
         }),
+        pairingCodeSecret: key(z.string().trim().min(32, 'expected at least 32 characters').optional(), {
+          env: 'PAIRING_CODE_SECRET',
+          secret: true,
+          description:
+            'Key of the HMAC under which pairing codes are stored. Unset: a random key made once in `pairing-code.key` in the data directory (0600). Replicas that share a database need the same key.',
+        }),
         trustedProxies: key(list.default([]), {
           env: 'TRUSTED_PROXIES',
           description: 'Proxy addresses/CIDRs whose X-Forwarded-For is believed.',
         }),
-        webhookIpAllow: key(list.default([]), { env: 'WEBHOOK_IP_ALLOW', description: 'CIDRs allowed to call /webhooks (empty: all).' }),
-        webhookIpDeny: key(list.default([]), { env: 'WEBHOOK_IP_DENY', description: 'CIDRs refused on /webhooks.' }),
-        adminIpAllow: key(list.default([]), { env: 'ADMIN_IP_ALLOW', description: 'CIDRs allowed to call the admin API (empty: all).' }),
-        adminIpDeny: key(list.default([]), { env: 'ADMIN_IP_DENY', description: 'CIDRs refused on the admin API.' }),
+        webhookIpAllow: key(list.default([]), { env: 'WEBHOOK_IP_ALLOW', description: 'CIDRs allowed on the webhook surface, /webhooks (empty: all).' }),
+        webhookIpDeny: key(list.default([]), { env: 'WEBHOOK_IP_DENY', description: 'CIDRs refused on the webhook surface.' }),
+        adminIpAllow: key(list.default([]), { env: 'ADMIN_IP_ALLOW', description: 'CIDRs allowed on the admin surface: /admin, /api/admin, /api/local (empty: all).' }),
+        adminIpDeny: key(list.default([]), { env: 'ADMIN_IP_DENY', description: 'CIDRs refused on the admin surface.' }),
         controlIpAllow: key(list.default([]), {
           env: 'CONTROL_IP_ALLOW',
-          description: 'CIDRs allowed on the control plane (WebSocket, /v1) (empty: all).',
+          description: 'CIDRs allowed on the control surface: the WebSocket and page at /, /chat, /v1, /metrics (empty: all).',
         }),
-        controlIpDeny: key(list.default([]), { env: 'CONTROL_IP_DENY', description: 'CIDRs refused on the control plane.' }),
+        controlIpDeny: key(list.default([]), { env: 'CONTROL_IP_DENY', description: 'CIDRs refused on the control surface.' }),
       })
       .strict()
       .prefault({}),
@@ -337,6 +343,69 @@ export const configSchema = z
           env: 'CONTROL_PLANE_TICK_MS',
           description: 'Interval of the control-plane `tick` event; clients treat twice this silence as a dead link.',
         }),
+        maxUnauthenticatedPerIp: key(wholeNumber(1, 100_000).default(32), {
+          env: 'CONTROL_PLANE_MAX_UNAUTHENTICATED_PER_IP',
+          description: 'WebSocket sockets one client address may hold open before completing `connect`; more get HTTP 503.',
+        }),
+      })
+      .strict()
+      .prefault({}),
+    admin: z
+      .object({
+        sessionIdleMinutes: key(wholeNumber(1, 24 * 60).default(30), {
+          env: 'ADMIN_SESSION_IDLE_MINUTES',
+          description: 'Admin console sessions end after this many minutes without a request.',
+        }),
+        sessionMaxHours: key(wholeNumber(1, 24 * 30).default(12), {
+          env: 'ADMIN_SESSION_MAX_HOURS',
+          description: 'Admin console sessions end this many hours after sign-in, used or not.',
+        }),
+        loginMaxFailures: key(wholeNumber(1, 100).default(5), {
+          env: 'ADMIN_LOGIN_MAX_FAILURES',
+          description: 'Wrong passwords in a row that lock an operator account.',
+        }),
+        loginLockoutMinutes: key(wholeNumber(1, 24 * 60).default(15), {
+          env: 'ADMIN_LOGIN_LOCKOUT_MINUTES',
+          description: 'How long a locked operator account stays locked.',
+        }),
+        auditRetentionDays: key(wholeNumber(0, 36_500).default(0), {
+          env: 'AUDIT_RETENTION_DAYS',
+          description: 'Audit events older than this are pruned daily (the chain stays verifiable); 0 keeps them forever.',
+        }),
+      })
+      .strict()
+      .prefault({}),
+    oidc: z
+      .object({
+        issuer: key(url(['https:', 'http:']).optional(), {
+          env: 'OIDC_ISSUER',
+          description: 'OpenID Connect issuer of the admin console\'s single sign-on (discovery at <issuer>/.well-known/openid-configuration). Unset: no SSO.',
+        }),
+        clientId: key(z.string().trim().min(1).optional(), { env: 'OIDC_CLIENT_ID', description: 'Client id registered at the identity provider.' }),
+        clientSecret: key(z.string().min(1).optional(), { env: 'OIDC_CLIENT_SECRET', secret: true, description: 'Client secret (unset: a public client with PKCE only).' }),
+        redirectUrl: key(url(['https:', 'http:']).optional(), {
+          env: 'OIDC_REDIRECT_URL',
+          description: 'Where the identity provider sends operators back: https://<gateway>/api/admin/auth/oidc/callback.',
+        }),
+        roleClaim: key(z.string().trim().min(1).default('groups'), {
+          env: 'OIDC_ROLE_CLAIM',
+          description: 'ID token / userinfo claim holding the operator\'s groups or roles (a string or a list).',
+        }),
+        roleMap: key(
+          z
+            .string()
+            .trim()
+            .regex(/^([^:,\s]+:(owner|admin|operator|auditor))(,[^:,\s]+:(owner|admin|operator|auditor))*$/, 'expected claim-value:role pairs such as "sb-admins:admin,sb-ops:operator"')
+            .optional(),
+          {
+            env: 'OIDC_ROLE_MAP',
+            description: 'Claim values mapped to roles, "sb-admins:admin,sb-ops:operator"; the strongest match wins. No match: sign-in refused.',
+          },
+        ),
+        jit: key(flag.default(false), {
+          env: 'OIDC_JIT',
+          description: 'true: create an operator at first SSO sign-in; false: only operators created beforehand (same email) may sign in.',
+        }),
       })
       .strict()
       .prefault({}),
@@ -353,11 +422,17 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
-    if (config.telegram.botToken && config.telegram.mode === 'webhook' && !config.telegram.webhookSecret) {
-      ctx.addIssue({ code: 'custom', path: ['telegram', 'webhookSecret'], message: 'required when TELEGRAM_MODE is webhook' });
-    }
     if (config.queue.workerProcesses > 0 && !config.redis.url) {
       ctx.addIssue({ code: 'custom', path: ['queue', 'workerProcesses'], message: 'needs REDIS_URL: worker processes share the BullMQ queues' });
+    }
+    if (config.oidc.issuer) {
+      for (const name of ['clientId', 'redirectUrl', 'roleMap'] as const) {
+        if (!config.oidc[name]) ctx.addIssue({ code: 'custom', path: ['oidc', name], message: 'required when OIDC_ISSUER is set' });
+      }
+    }
+    for (const message of mcpIssues(config.mcp.servers)) ctx.addIssue({ code: 'custom', path: ['mcp', 'servers'], message });
+    if (config.agent.tools.includes('http_fetch') && !config.agent.httpFetchHosts.length) {
+      ctx.addIssue({ code: 'custom', path: ['agent', 'httpFetchHosts'], message: 'required when AGENT_TOOLS has http_fetch (the hosts it may reach)' });
     }
     if (config.llm.provider && config.llm.provider !== 'echo' && !config.llm.model) {
       ctx.addIssue({ code: 'custom', path: ['llm', 'model'], message: `required when LLM_PROVIDER is ${config.llm.provider}` });
@@ -374,6 +449,15 @@ export type ChannelAccessConfig = Pick<
 
 /** The access block of a platform, or undefined for a platform without one. */
 export function channelAccessConfig(config: SwitchboardConfig, platform: string): ChannelAccessConfig | undefined {
-  const blocks: Record<string, ChannelAccessConfig> = { telegram: config.telegram };
+  const blocks: Record<string, ChannelAccessConfig> = {
+    telegram: config.telegram,
+    dingtalk: config.dingtalk,
+    feishu: config.feishu,
+    wecom: config.wecom,
+    whatsapp: config.whatsapp,
+    generic: config.webhook,
+    slack: config.slack,
+    discord: config.discord,
+  };
   return blocks[platform];
 }

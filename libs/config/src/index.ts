@@ -8,3 +8,7 @@ export { configReferenceMarkdown } from './config.reference';
 export { redactConfig, redactUrl } from './config.redact';
 export { channelAccessConfig, configSchema } from './config.schema';
 export type { ChannelAccessConfig, SwitchboardConfig } from './config.schema';
+export { mcpToolPrefix } from './mcp.schema';
+export type { McpServerConfig } from './mcp.schema';
+export { accountsOf } from './schema-helpers';
+export type { ChannelAccount } from './schema-helpers';

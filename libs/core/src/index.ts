@@ -1,10 +1,15 @@
-export { CHANNEL_ADAPTERS } from './channels/channel-adapter';
-export { ChannelRegistry } from './channels/channel-registry';
+export { CHANNEL_ADAPTERS, DEFAULT_ACCOUNT } from './channels/channel-adapter';
+export { prefixWithin, textSize } from './channels/text-limit';
+export type { TextUnit } from './channels/text-limit';
+export { ChannelRegistry, channelName } from './channels/channel-registry';
 export type {
   ChannelAdapter,
   ChannelCapabilities,
+  ChannelRunEvents,
   InboundOutcome,
   InboundSink,
+  LongConnection,
+  WebhookMethod,
   WebhookRequest,
   WebhookResponse,
 } from './channels/channel-adapter';
@@ -26,3 +31,8 @@ export type {
   Sender,
   SentMessage,
 } from './messages/message';
+export { formatBytes } from './messages/format-bytes';
+export type { ReplicaBus } from './replicas/replica-bus';
+export { backoffDelayMs } from './retry/backoff-delay';
+export { parseCommand } from './messages/chat-command';
+export type { CommandMenuEntry, ParsedCommand } from './messages/chat-command';

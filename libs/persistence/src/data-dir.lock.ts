@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDir } from './private-files';
 
 /**
  * An embedded PGlite folder may be opened by one process only; a second one would corrupt it.
@@ -10,7 +11,7 @@ export class DataDirLock {
   private constructor(private readonly file: string) {}
 
   static acquire(dataDir: string): DataDirLock {
-    fs.mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     const file = path.join(dataDir, 'switchboard.lock');
     for (let attempt = 0; attempt < 2; attempt++) {
       try {

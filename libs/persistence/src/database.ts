@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { createPglite } from './pglite';
 import { Logger } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -8,6 +9,7 @@ import { DataDirLock } from './data-dir.lock';
 import { PrismaClient } from './generated/prisma/client';
 import { Migrator } from './migrations/migrator';
 import { SqlClient, pgliteSqlClient, postgresSqlClient } from './sql-client';
+import { runInTransaction, scopedClient } from './transaction-scope';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -19,6 +21,8 @@ export interface Database {
   readonly sql: SqlClient;
   /** Migrations this process applied when it opened the database. */
   readonly appliedMigrations: string[];
+  /** Runs `work` in one transaction: every `prisma` call inside it (any repository) is part of it. */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -52,7 +56,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   await prisma.$connect();
   return {
     kind: 'postgres',
-    prisma,
+    get prisma() {
+      return scopedClient(prisma);
+    },
+    transaction: (work) => runInTransaction(prisma, work),
     sql: postgresSqlClient(pool),
     appliedMigrations,
     async close() {
@@ -70,7 +77,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   const lock = DataDirLock.acquire(dataDir);
   let pglite: PGlite | undefined;
   try {
-    pglite = await PGlite.create(path.join(dataDir, 'pglite'), {
+    pglite = await createPglite(path.join(dataDir, 'pglite'), {
       startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
     });
     const migrator = Migrator.forPglite(pglite);
@@ -81,7 +88,10 @@ async function openPglite(dataDir: string): Promise<Database> {
     const db = pglite;
     return {
       kind: 'pglite',
-      prisma,
+      get prisma() {
+        return scopedClient(prisma);
+      },
+      transaction: (work) => runInTransaction(prisma, work),
       sql: pgliteSqlClient(db),
       appliedMigrations,
       async close() {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { createPglite } from './pglite';
 import { DataDirLock } from './data-dir.lock';
 import { Migrator, MigratorOptions } from './migrations/migrator';
 
@@ -23,7 +23,7 @@ export async function withMigrator<T>(target: MigrationTarget, work: (migrator: 
     }
   }
   const lock = DataDirLock.acquire(target.dataDir);
-  const pglite = await PGlite.create(path.join(target.dataDir, 'pglite'));
+  const pglite = await createPglite(path.join(target.dataDir, 'pglite'));
   const migrator = Migrator.forPglite(pglite);
   try {
     return await work(migrator);
@@ -39,7 +39,7 @@ export async function withMigrator<T>(target: MigrationTarget, work: (migrator: 
  * which compare schema.prisma with the migrations folder and need no server.
  */
 export async function withSchemaMigrator<T>(options: MigratorOptions, work: (migrator: Migrator) => Promise<T>): Promise<T> {
-  const pglite = await PGlite.create('memory://');
+  const pglite = await createPglite('memory://');
   const migrator = Migrator.forPglite(pglite, options);
   try {
     return await work(migrator);

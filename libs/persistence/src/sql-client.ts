@@ -1,9 +1,12 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 
-/** A statement of the hot path; `name` identifies it as a prepared statement on PostgreSQL. */
+/**
+ * A statement of the hot path; `name` identifies it as a prepared statement on PostgreSQL. Without
+ * a name it is planned for each call's values (a search, whose best plan depends on the words).
+ */
 export interface SqlStatement {
-  name: string;
+  name?: string;
   text: string;
 }
 
@@ -20,7 +23,7 @@ export interface SqlClient {
 export function postgresSqlClient(pool: pg.Pool): SqlClient {
   return {
     async query<Row>(statement: SqlStatement, values: unknown[]): Promise<Row[]> {
-      const result = await pool.query({ name: statement.name, text: statement.text, values });
+      const result = await pool.query(statement.name ? { name: statement.name, text: statement.text, values } : { text: statement.text, values });
       return result.rows as Row[];
     },
   };

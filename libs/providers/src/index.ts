@@ -1,3 +1,4 @@
+export { IMAGE_HEAD_BYTES, imageTypeOf } from './image-type';
 export { LLM_IMAGE_MIME_TYPES } from './llm-provider';
 export type {
   LlmEvent,

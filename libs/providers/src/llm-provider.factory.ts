@@ -27,6 +27,17 @@ const factories: Record<LlmProviderId, (llm: LlmConfig) => LlmProvider> = {
   echo: () => new EchoProvider(),
 };
 
+/**
+ * Whether a provider's API takes a sampling temperature. Anthropic's Messages API (the version its
+ * SDK here speaks) has none; echo samples nothing but takes any request.
+ */
+export const TAKES_TEMPERATURE: Record<LlmProviderId, boolean> = {
+  'openai-compatible': true,
+  anthropic: false,
+  ollama: true,
+  echo: true,
+};
+
 export function isLlmProviderId(text: string): text is LlmProviderId {
   return Object.hasOwn(factories, text);
 }

@@ -46,13 +46,22 @@ export interface LlmRequest {
   tools?: LlmToolDefinition[];
   maxOutputTokens?: number;
   temperature?: number;
+  /**
+   * How hard the model should think before answering, for models that can (OpenAI
+   * reasoning_effort, Anthropic extended thinking, Ollama think); unset: the provider's default.
+   */
+  reasoning?: LlmReasoningLevel;
   /** Aborts the request (user abort, shutdown, timeout). */
   signal?: AbortSignal;
 }
 
+export type LlmReasoningLevel = 'off' | 'low' | 'medium' | 'high';
+
 /** What a provider streams. Text arrives as deltas; a tool call arrives whole, once complete. */
 export type LlmEvent =
   | { type: 'text'; delta: string }
+  /** The model's thinking, where the provider shows it (not part of the answer). */
+  | { type: 'reasoning'; delta: string }
   | { type: 'tool_call'; call: LlmToolCall }
   | { type: 'usage'; inputTokens: number; outputTokens: number }
   | { type: 'done'; stopReason: 'end' | 'tool_calls' | 'max_tokens' | 'other' };

@@ -96,12 +96,15 @@ describe('LlmRouter', () => {
   it('moves on to the fallback instead of waiting out a long retry-after', async () => {
     const { router } = routerWith({ LLM_MAX_RETRIES: '2', LLM_FALLBACKS: 'anthropic:claude-backup' });
     server.enqueue({ error: { status: 429, retryAfter: 60 } }, { text: 'no waiting' });
-    const started = Date.now();
 
+    // Waiting (even the capped 30 s) would outlast the test's time limit.
     const events = await collectEvents(router.stream({ messages }));
 
     expect(events[0]).toEqual({ type: 'model', ref: 'anthropic:claude-backup' });
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(server.requests.map((request) => [request.api, request.model])).toEqual([
+      ['openai', 'main'],
+      ['anthropic', 'claude-backup'],
+    ]);
   });
 
   it('falls back to the next model once the retries of a failing one are used up', async () => {
@@ -141,13 +144,10 @@ describe('LlmRouter', () => {
   it('gives a hanging model TEMPORARY after LLM_TIMEOUT_MS', async () => {
     const { router, metrics } = routerWith({ LLM_TIMEOUT_MS: '300' });
     server.enqueue({ hang: 'no-response' });
-    const started = Date.now();
 
     const error = await failureOf(router.stream({ messages }));
 
-    expect(error).toMatchObject({ code: ErrorCode.TEMPORARY, message: expect.stringContaining('300 ms') });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(error).toMatchObject({ code: ErrorCode.TEMPORARY, message: expect.stringContaining('no complete answer within 300 ms') });
     expect(await attempts(metrics)).toEqual({ 'openai-compatible:main timeout': 1 });
     await until(() => server.requests[0].aborted);
   });
@@ -175,29 +175,26 @@ describe('LlmRouter', () => {
     const failing = failureOf(router.stream({ messages, signal: controller.signal }));
     await until(() => server.requests.length === 1);
 
-    const abortedAt = Date.now();
+    // The model never answers: only the abort can end the stream.
     controller.abort(new Error('user pressed stop'));
 
     expect(await failing).toMatchObject({ message: 'user pressed stop' });
-    expect(Date.now() - abortedAt).toBeLessThan(200);
     await until(() => server.requests[0].aborted);
     expect(server.requests).toHaveLength(1);
     expect(await attempts(metrics)).toEqual({ 'openai-compatible:main aborted': 1 });
   });
 
-  it('stops waiting for a retry when the caller aborts', async () => {
+  // The retry waits 25 s: only a pause that ends with the abort finishes within the test's limit.
+  it('stops waiting for a retry when the caller aborts', { timeout: 10_000 }, async () => {
     const { router } = routerWith({ LLM_MAX_RETRIES: '1' });
-    server.enqueue({ error: { status: 429, retryAfter: 10 } });
+    server.enqueue({ error: { status: 429, retryAfter: 25 } });
     const controller = new AbortController();
     const failing = failureOf(router.stream({ messages, signal: controller.signal }));
     await until(() => server.requests.length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 50));
 
-    const abortedAt = Date.now();
     controller.abort();
 
     expect(await failing).toMatchObject({ name: 'AbortError' });
-    expect(Date.now() - abortedAt).toBeLessThan(200);
     expect(server.requests).toHaveLength(1);
   });
 
@@ -211,6 +208,22 @@ describe('LlmRouter', () => {
 
     await until(() => server.requests[0].aborted);
     expect(await attempts(metrics)).toEqual({ 'openai-compatible:main aborted': 1 });
+  });
+
+  it('tells whether the model tried first takes a temperature', () => {
+    const { router } = routerWith({ LLM_FALLBACKS: 'anthropic:claude-backup' });
+
+    expect(router.takesTemperature()).toBe(true);
+    expect(router.takesTemperature('anthropic:claude-x')).toBe(false);
+    expect(router.takesTemperature('ollama:llama3.2:3b')).toBe(true);
+  });
+
+  it('passes the output limit and temperature to the provider', async () => {
+    const { router } = routerWith();
+
+    await collectEvents(router.stream({ messages, maxOutputTokens: 77, temperature: 1.1 }));
+
+    expect(server.requests[0].sampling).toEqual({ maxOutputTokens: 77, temperature: 1.1 });
   });
 
   it('describes and probes the configured models', async () => {

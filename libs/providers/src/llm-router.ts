@@ -6,7 +6,7 @@ import { SwitchboardMetrics } from '@switchboard/observability';
 import { retryDelayMs } from '@switchboard/queue/retry-policy';
 import { LlmAttempt } from './llm-attempt';
 import type { LlmEvent, LlmProvider, LlmRequest } from './llm-provider';
-import { createLlmProviders, type LlmConfig, type LlmProviderId } from './llm-provider.factory';
+import { createLlmProviders, type LlmConfig, type LlmProviderId, TAKES_TEMPERATURE } from './llm-provider.factory';
 import { formatModelRef, type ModelRef, parseModelRef } from './model-ref';
 
 export const NO_MODEL_CONFIGURED_MESSAGE = 'No model is configured on this gateway yet. Ask the operator to set LLM_PROVIDER.';
@@ -76,6 +76,14 @@ export class LlmRouter {
   findModel(name: string): string | undefined {
     const ids = this.models();
     return ids.find((id) => id === name) ?? ids.find((id) => id.slice(id.indexOf(':') + 1) === name);
+  }
+
+  /**
+   * Whether the model tried first for `model` (as in `stream`) takes a temperature. A fallback
+   * that takes none answers without it.
+   */
+  takesTemperature(model?: string): boolean {
+    return TAKES_TEMPERATURE[this.chain(model)[0].provider];
   }
 
   /**

@@ -1,20 +1,13 @@
-import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ConfigModule, loadConfig } from '@switchboard/config';
-import { SwitchboardMetrics } from '@switchboard/observability';
 import { describe, expect, it } from 'vitest';
 import { LlmRouter } from './llm-router';
 import { ProvidersModule } from './providers.module';
 
-// Stands in for the app's global MetricsModule without its /metrics controller.
-@Global()
-@Module({ providers: [SwitchboardMetrics], exports: [SwitchboardMetrics] })
-class GlobalMetricsModule {}
-
 describe('ProvidersModule', () => {
   it('starts without any model configured and provides an unconfigured router', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(loadConfig({ env: {} })), GlobalMetricsModule, ProvidersModule],
+      imports: [ConfigModule.forRoot(loadConfig({ env: {} })), ProvidersModule],
     }).compile();
 
     const router = moduleRef.get(LlmRouter);
@@ -26,7 +19,7 @@ describe('ProvidersModule', () => {
   it('builds the router from the injected configuration', async () => {
     const config = loadConfig({ env: { LLM_PROVIDER: 'echo', LLM_FALLBACKS: 'ollama:llama3' } });
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(config), GlobalMetricsModule, ProvidersModule],
+      imports: [ConfigModule.forRoot(config), ProvidersModule],
     }).compile();
 
     expect(moduleRef.get(LlmRouter).describe()).toEqual({ provider: 'echo', model: 'echo', fallbacks: ['ollama:llama3'] });

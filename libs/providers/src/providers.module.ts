@@ -1,9 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { MetricsModule } from '@switchboard/observability';
 import { LlmRouter } from './llm-router';
 
-/** Provides LlmRouter; needs APP_CONFIG and SwitchboardMetrics, which the app makes global. */
-@Global()
+/** Provides LlmRouter, built from the configuration (global APP_CONFIG). */
 @Module({
+  imports: [MetricsModule],
   providers: [LlmRouter],
   exports: [LlmRouter],
 })

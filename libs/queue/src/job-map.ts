@@ -5,8 +5,11 @@
 export interface JobMap {
   /** An accepted inbound message (its row is the durable record) waiting for its agent turn. */
   'message.process': { messageId: string; sessionKey: string };
-  /** A short message from the gateway itself to a chat (pairing approved, ...). */
-  'channel.notify': { platform: string; accountId: string; chatId: string; threadId?: string; text: string };
+  /**
+   * A short message from the gateway itself to a chat (pairing approved, a turn that failed, ...).
+   * With `replaceMessageId`, that message of the bot (a half-written draft) is edited to the text.
+   */
+  'channel.notify': { platform: string; accountId: string; chatId: string; threadId?: string; text: string; replaceMessageId?: string };
 }
 
 export type JobName = keyof JobMap & string;

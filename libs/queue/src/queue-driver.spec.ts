@@ -115,6 +115,21 @@ describe.each([
     expect((await queue.counts(job)).dead).toBe(0);
   });
 
+  it('uses no attempt for failures caused by an outage of the database or Redis, however many', async () => {
+    const job = name();
+    const queue = await driver([job], { attempts: 1 });
+    const attempts: number[] = [];
+    await queue.process(job, async (ctx) => {
+      attempts.push(ctx.attempt);
+      if (attempts.length <= 3) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    });
+    await queue.add(job, { n: 1 });
+    await until(() => attempts.length === 4);
+    await eventually(() => queue.counts(job), (counts) => counts.active + counts.waiting + counts.delayed === 0);
+    expect(attempts).toEqual([1, 1, 1, 1]);
+    expect((await queue.counts(job)).dead).toBe(0);
+  });
+
   it('moves a job out of attempts to the dead-letter list with its error', async () => {
     const job = name();
     const queue = await driver([job], { attempts: 2 });

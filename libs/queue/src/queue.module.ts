@@ -1,63 +1,67 @@
-import { BeforeApplicationShutdown, DynamicModule, Inject, Module, Provider } from '@nestjs/common';
-import { BullModule, getQueueToken } from '@nestjs/bullmq';
-import type { Queue } from 'bullmq';
-import type { SwitchboardConfig } from '@switchboard/config';
-import { QueueJobRepository } from '@switchboard/persistence';
+import { BeforeApplicationShutdown, Inject, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { APP_CONFIG, type SwitchboardConfig } from '@switchboard/config';
+import { PersistenceModule, QueueJobRepository } from '@switchboard/persistence';
 import { BULLMQ_PREFIX, BullMqQueueDriver } from './bullmq/bullmq.driver';
+import { DeadLetterSummary } from './dead-letter-summary';
 import { redisOptionsFromUrl } from './bullmq/redis-options';
 import { InProcessQueueDriver } from './in-process/in-process.driver';
 import { JOB_NAMES, JobMap } from './job-map';
-import { QUEUE_DRIVER, QueueDefaults, QueueDriver } from './queue-driver';
+import { QUEUE_DRIVER, QueueDriver } from './queue-driver';
 import { QueueProbe } from './queue.probe';
 
-const SHUTDOWN_TIMEOUT = Symbol('QUEUE_SHUTDOWN_TIMEOUT');
+/** The BullMQ queues by job name when Redis is configured, else null. */
+const BULLMQ_QUEUES = Symbol('BULLMQ_QUEUES');
+type BullMqQueues = ReadonlyMap<string, Queue> | null;
+
+// The queues are built here from APP_CONFIG rather than by @nestjs/bullmq's BullModule, whose
+// forRoot/registerQueue take the connection when the module is declared: that would make this a
+// dynamic module built per process, and connect to Redis in embedded mode too.
+const providers: Provider[] = [
+  {
+    provide: BULLMQ_QUEUES,
+    inject: [APP_CONFIG],
+    useFactory: (config: SwitchboardConfig): BullMqQueues => {
+      if (!config.redis.url) return null;
+      const connection = redisOptionsFromUrl(config.redis.url);
+      return new Map(JOB_NAMES.map((name) => [name, new Queue(name, { connection, prefix: BULLMQ_PREFIX })]));
+    },
+  },
+  {
+    provide: QUEUE_DRIVER,
+    inject: [APP_CONFIG, BULLMQ_QUEUES, QueueJobRepository],
+    useFactory: (config: SwitchboardConfig, queues: BullMqQueues, jobs: QueueJobRepository): QueueDriver<JobMap> =>
+      queues && config.redis.url
+        ? new BullMqQueueDriver<JobMap>(queues, redisOptionsFromUrl(config.redis.url), { ...config.queue })
+        : new InProcessQueueDriver<JobMap>(jobs, { ...config.queue }),
+  },
+  QueueProbe,
+  DeadLetterSummary,
+];
 
 /**
  * Provides QUEUE_DRIVER: BullMQ when Redis is configured, otherwise the in-process driver backed
  * by the database. The choice is made once, here.
  */
-@Module({})
-export class QueueModule implements BeforeApplicationShutdown {
+@Module({
+  imports: [PersistenceModule],
+  providers,
+  exports: [QUEUE_DRIVER, QueueProbe, DeadLetterSummary],
+})
+export class QueueModule implements BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
     @Inject(QUEUE_DRIVER) private readonly queue: QueueDriver,
-    @Inject(SHUTDOWN_TIMEOUT) private readonly shutdownTimeoutMs: number,
+    @Inject(BULLMQ_QUEUES) private readonly queues: BullMqQueues,
+    @Inject(APP_CONFIG) private readonly config: SwitchboardConfig,
   ) {}
 
-  static forRoot(config: SwitchboardConfig): DynamicModule {
-    const defaults: QueueDefaults = { ...config.queue };
-    const shared: Provider[] = [QueueProbe, { provide: SHUTDOWN_TIMEOUT, useValue: config.gateway.shutdownTimeoutMs }];
-    const exports = [QUEUE_DRIVER, QueueProbe];
-
-    if (!config.redis.url) {
-      const driver: Provider = {
-        provide: QUEUE_DRIVER,
-        inject: [QueueJobRepository],
-        useFactory: (jobs: QueueJobRepository) => new InProcessQueueDriver<JobMap>(jobs, defaults),
-      };
-      return { module: QueueModule, global: true, providers: [driver, ...shared], exports };
-    }
-
-    const connection = redisOptionsFromUrl(config.redis.url);
-    const driver: Provider = {
-      provide: QUEUE_DRIVER,
-      inject: JOB_NAMES.map((name) => getQueueToken(name)),
-      useFactory: (...queues: Queue[]) =>
-        new BullMqQueueDriver<JobMap>(new Map(JOB_NAMES.map((name, i) => [name, queues[i]])), connection, defaults),
-    };
-    return {
-      module: QueueModule,
-      global: true,
-      imports: [
-        BullModule.forRoot({ connection, prefix: BULLMQ_PREFIX }),
-        BullModule.registerQueue(...JOB_NAMES.map((name) => ({ name }))),
-      ],
-      providers: [driver, ...shared],
-      exports,
-    };
+  // Before the database closes (onApplicationShutdown): the workers drain their jobs.
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.queue.close(this.config.gateway.shutdownTimeoutMs);
   }
 
-  // Before the database closes and before @nestjs/bullmq closes the queues (onApplicationShutdown).
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.queue.close(this.shutdownTimeoutMs);
+  // After the drain: nothing adds jobs any more.
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...(this.queues?.values() ?? [])].map((queue) => queue.close()));
   }
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, isDomainError } from '@switchboard/core';
+import { ErrorCode, backoffDelayMs, isDomainError } from '@switchboard/core';
 
 const MAX_BACKOFF_MS = 10 * 60_000;
 
@@ -16,8 +16,7 @@ export function isRetryable(error: unknown): boolean {
  * retryAfterMs is a floor.
  */
 export function retryDelayMs(attemptsMade: number, baseMs: number, error: unknown, random = Math.random): number {
-  const exponential = Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, attemptsMade - 1));
-  const jittered = Math.round(exponential * (0.5 + random() * 0.5));
+  const jittered = backoffDelayMs(attemptsMade, baseMs, MAX_BACKOFF_MS, random);
   const floor = isDomainError(error) && error.code === ErrorCode.RATE_LIMITED ? (error.retryAfterMs ?? 0) : 0;
   return Math.max(jittered, floor);
 }

@@ -3,7 +3,6 @@ import { Logger } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, ConfigModule, configSchema } from '@switchboard/config';
-import { PersistenceModule } from '@switchboard/persistence';
 import { createTempDir, type TempDir } from '@switchboard/persistence/migrations/testing-databases';
 import { AccessPolicy } from './access/access-policy';
 import { CommandPermissions } from './commands/command-permissions';
@@ -15,7 +14,7 @@ describe('SecurityModule', () => {
 
   const compile = (security: object) =>
     Test.createTestingModule({
-      imports: [ConfigModule.forRoot(configSchema.parse({ database: { dataDir: dir.path }, security })), PersistenceModule, SecurityModule],
+      imports: [ConfigModule.forRoot(configSchema.parse({ database: { dataDir: dir.path }, security })), SecurityModule],
     }).compile();
 
   beforeAll(() => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { InProcessSessionLock, SessionLock } from './session-lock';
+import { InProcessSessionLock, SessionLease, SessionLock } from './session-lock';
 
 export interface RedisSessionLockOptions {
   /** How long a lock outlives a holder that stopped renewing it (a crashed process). */
@@ -22,8 +22,10 @@ const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('
  * The session lock shared by every gateway and worker process on one Redis. Runs of this process
  * first queue in arrival order in-process, so only the head of each session's line asks Redis.
  * The holder renews its lock while it works; a lock whose holder died expires after `ttlMs`.
+ * A holder that stalled longer than that loses the lock and may go on when it wakes: the lock's
+ * value is the run's lease token, which fences the run's writes (see SessionLease).
  */
-export class RedisSessionLock extends SessionLock implements OnApplicationShutdown {
+export class RedisSessionLock implements SessionLock, OnApplicationShutdown {
   private readonly logger = new Logger('SessionLock');
   private readonly local = new InProcessSessionLock();
   private readonly options: RedisSessionLockOptions;
@@ -32,18 +34,17 @@ export class RedisSessionLock extends SessionLock implements OnApplicationShutdo
     private readonly redis: Redis,
     options: Partial<RedisSessionLockOptions> = {},
   ) {
-    super();
     this.options = { ...DEFAULTS, ...options };
   }
 
-  run<T>(key: string, work: () => Promise<T>): Promise<T> {
+  run<T>(key: string, work: (lease: SessionLease) => Promise<T>): Promise<T> {
     return this.local.run(key, async () => {
       const redisKey = KEY_PREFIX + key;
       const token = randomUUID();
       await this.acquire(redisKey, token);
       const renewal = setInterval(() => void this.renew(redisKey, token), this.options.ttlMs / 3);
       try {
-        return await work();
+        return await work({ token });
       } finally {
         clearInterval(renewal);
         await this.redis.eval(RELEASE, 1, redisKey, token).catch((error: unknown) => {
@@ -72,7 +73,8 @@ export class RedisSessionLock extends SessionLock implements OnApplicationShutdo
   private async renew(redisKey: string, token: string): Promise<void> {
     try {
       const renewed = await this.redis.eval(RENEW, 1, redisKey, token, String(this.options.ttlMs));
-      // Lost (the process stalled for longer than the TTL): another run of the session may start.
+      // Lost (the process stalled for longer than the TTL): another run of the session may start,
+      // and the database refuses this run's writes once it did.
       if (renewed !== 1) this.logger.warn(`session lock ${redisKey.slice(KEY_PREFIX.length)} was lost while its run went on`);
     } catch (error) {
       this.logger.warn(`session lock renewal failed: ${error instanceof Error ? error.message : error}`);

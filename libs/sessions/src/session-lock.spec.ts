@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { redisOptionsFromUrl } from '@switchboard/queue/bullmq/redis-options';
 import { RedisSessionLock } from './redis-session-lock';
 import { buildSessionKey } from './session-key';
-import { InProcessSessionLock } from './session-lock';
+import { InProcessSessionLock, SessionLock } from './session-lock';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -22,6 +22,24 @@ afterAll(async () => {
 });
 
 const uniqueKey = (name: string) => `test:${name}:${randomUUID()}`;
+
+/**
+ * Starts a run that holds `key` until `finish` is called; resolves once the run's work started
+ * (a Redis lock's key is set before that, so the key alone does not mean `finish` exists yet).
+ */
+async function startedRun(lock: SessionLock, key: string): Promise<{ running: Promise<void>; finish: () => void }> {
+  let finish!: () => void;
+  let started!: () => void;
+  const working = new Promise<void>((resolve) => (started = resolve));
+  const running = lock.run(key, () =>
+    new Promise<void>((resolve) => {
+      finish = resolve;
+      started();
+    }),
+  );
+  await working;
+  return { running, finish };
+}
 
 describe.each([
   ['in-process', () => new InProcessSessionLock()],
@@ -45,13 +63,20 @@ describe.each([
   it('tells whether a session has a run in progress', async () => {
     const lock = createLock();
     const key = uniqueKey('held');
-    let finish!: () => void;
-    const running = lock.run(key, () => new Promise<void>((resolve) => (finish = resolve)));
-    await expect.poll(() => lock.isHeld(key)).toBe(true);
+    const { running, finish } = await startedRun(lock, key);
+    expect(await lock.isHeld(key)).toBe(true);
     expect(await lock.isHeld(uniqueKey('other'))).toBe(false);
     finish();
     await running;
     expect(await lock.isHeld(key)).toBe(false);
+  });
+
+  it('gives each run a lease of its own', async () => {
+    const lock = createLock();
+    const key = uniqueKey('lease');
+    const tokens = await Promise.all([1, 2].map(() => lock.run(key, async (lease) => lease.token)));
+    expect(tokens[0]).not.toBe(tokens[1]);
+    expect(tokens.every((token) => token.length > 0)).toBe(true);
   });
 
   it('releases the session when a turn fails', async () => {
@@ -91,22 +116,20 @@ describe('RedisSessionLock', () => {
     const [holder, other] = [redisLock({ ttlMs: 150 }), redisLock({ ttlMs: 150 })];
     const key = uniqueKey('renew');
     const events: string[] = [];
-    const long = holder.run(key, async () => {
-      await sleep(500);
-      events.push('holder done');
-    });
-    await sleep(20);
-    await other.run(key, async () => void events.push('other ran'));
-    await long;
+    const { running, finish } = await startedRun(holder, key);
+    const waiting = other.run(key, async () => void events.push('other ran'));
+    await sleep(500); // more than three TTLs of work
+    events.push('holder done');
+    finish();
+    await Promise.all([running, waiting]);
     expect(events).toEqual(['holder done', 'other ran']);
   });
 
   it('sees a run held by another process', async () => {
     const [holder, other] = [redisLock(), redisLock()];
     const key = uniqueKey('elsewhere');
-    let finish!: () => void;
-    const running = holder.run(key, () => new Promise<void>((resolve) => (finish = resolve)));
-    await expect.poll(() => other.isHeld(key)).toBe(true);
+    const { running, finish } = await startedRun(holder, key);
+    expect(await other.isHeld(key)).toBe(true);
     finish();
     await running;
     expect(await other.isHeld(key)).toBe(false);

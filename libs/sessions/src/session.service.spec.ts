@@ -32,6 +32,19 @@ describe('SessionService.acceptInbound', () => {
     expect(again.message?.id).not.toBe(first.message?.id);
   });
 
+  it('gives two bots of one platform in the same group two sessions, each storing its own copy of a message', async () => {
+    const group = { chatType: 'group' as const, chatId: '-1009', platformMessageId: '77', text: 'hello bots' };
+    const toMain = await service.acceptInbound(inboundDm('telegram', '5', group));
+    const toSupport = await service.acceptInbound(inboundDm('telegram', '5', { ...group, accountId: 'support' }));
+
+    expect(toMain.session.key).toBe('agent:main:telegram:group:-1009');
+    expect(toSupport.session.key).toBe('agent:main:telegram@support:group:-1009');
+    expect(toSupport.session.id).not.toBe(toMain.session.id);
+    expect(toSupport.session.accountId).toBe('support');
+    // The same platform message id, seen by each bot: not a redelivery.
+    expect(toSupport.message?.sessionId).toBe(toSupport.session.id);
+  });
+
   it('returns no message for a redelivery of the same platform message', async () => {
     const original = message('150');
     const first = await service.acceptInbound(original);

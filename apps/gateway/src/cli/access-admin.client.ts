@@ -1,6 +1,4 @@
 import type { SwitchboardConfig } from '@switchboard/config';
-import { QueueModule } from '@switchboard/queue';
-import { SecurityModule } from '@switchboard/security';
 import { AccessAdmin, AccessAdminService } from '../local-admin/access-admin';
 import { AccessAdminModule } from '../local-admin/local-admin.module';
 import { LocalApi, platformQuery, withAdminPort } from './local-api';
@@ -10,7 +8,7 @@ export function withAccessAdmin<T>(config: SwitchboardConfig, work: (admin: Acce
   return withAdminPort(
     config,
     (api) => new AccessAdminClient(api),
-    { imports: [QueueModule.forRoot(config), SecurityModule, AccessAdminModule], service: AccessAdminService },
+    { imports: [AccessAdminModule], service: AccessAdminService },
     work,
   );
 }
@@ -27,8 +25,8 @@ class AccessAdminClient implements AccessAdmin {
     return this.api.call<{ added: boolean }>('POST', '/allowlist', { platform, userId, actor });
   }
 
-  removeFromAllowlist(platform: string, userId: string) {
-    return this.api.call<{ removed: boolean }>('POST', '/allowlist/remove', { platform, userId });
+  removeFromAllowlist(platform: string, userId: string, actor: string) {
+    return this.api.call<{ removed: boolean }>('POST', '/allowlist/remove', { platform, userId, actor });
   }
 
   listPairings(platform?: string) {

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { AccessAdmin } from '../local-admin/access-admin';
+import { cliActor } from './cli-actor';
 import { GlobalOptions, loadCliConfig } from './cli-config';
 
 /** Runs `work` through the running gateway or on the database (loaded on use: it needs Nest). */
@@ -30,7 +31,7 @@ export function allowlistCommand(global: () => GlobalOptions): Command {
     .argument('<platform>', 'telegram, slack, ... or * for every platform')
     .argument('<userId>', "the user's id on that platform (ask them to send /whoami)")
     .action(async (platform: string, userId: string) => {
-      const { added } = await run((admin) => admin.addToAllowlist(platform, userId, 'cli'));
+      const { added } = await run((admin) => admin.addToAllowlist(platform, userId, cliActor()));
       print(added ? `added ${platform} user ${userId}` : `${platform} user ${userId} was already allowed`);
     });
 
@@ -39,7 +40,7 @@ export function allowlistCommand(global: () => GlobalOptions): Command {
     .argument('<platform>')
     .argument('<userId>')
     .action(async (platform: string, userId: string) => {
-      const { removed } = await run((admin) => admin.removeFromAllowlist(platform, userId));
+      const { removed } = await run((admin) => admin.removeFromAllowlist(platform, userId, cliActor()));
       print(removed ? `removed ${platform} user ${userId}` : `${platform} user ${userId} was not on the allowlist`);
     });
   return command;
@@ -64,7 +65,7 @@ export function pairingCommand(global: () => GlobalOptions): Command {
     .argument('<platform>')
     .argument('<code>', 'the code the user received')
     .action(async (platform: string, code: string) => {
-      const approved = await run((admin) => admin.approvePairing(platform, code, 'cli'));
+      const approved = await run((admin) => admin.approvePairing(platform, code, cliActor()));
       print(`approved ${approved.platform} user ${approved.userId}${approved.displayName ? ` (${approved.displayName})` : ''}; they are being told`);
     });
 
@@ -73,7 +74,7 @@ export function pairingCommand(global: () => GlobalOptions): Command {
     .argument('<platform>')
     .argument('<userId>')
     .action(async (platform: string, userId: string) => {
-      const result = await run((admin) => admin.revokePairing(platform, userId, 'cli'));
+      const result = await run((admin) => admin.revokePairing(platform, userId, cliActor()));
       print(`revoked ${platform} user ${userId} (allowlist entry ${result.removed ? 'removed' : 'not found'})`);
       if (result.stillAllowedByConfig) print('note: the configuration (e.g. TELEGRAM_ALLOWED_USERS) still allows this user');
     });

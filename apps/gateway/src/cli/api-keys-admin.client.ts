@@ -1,12 +1,12 @@
+import { AdminOperationsModule, AuditedApiKeysAdmin } from '@switchboard/admin-api';
 import type { SwitchboardConfig } from '@switchboard/config';
-import { ApiKeysAdmin, ApiKeysAdminService } from '@switchboard/control-plane/openai-api/api-keys/api-keys-admin';
-import { ApiKeysModule } from '@switchboard/control-plane/openai-api/api-keys/api-keys.module';
+import type { ApiKeysAdmin } from '@switchboard/control-plane/openai-api/api-keys/api-keys-admin';
 import type { NewApiKeyInput } from '@switchboard/control-plane/openai-api/api-keys/use-cases/create-api-key/create-api-key.use-case';
 import { LocalApi, withAdminPort } from './local-api';
 
 /** API key administration, through the running gateway or on the database. */
 export function withApiKeysAdmin<T>(config: SwitchboardConfig, work: (admin: ApiKeysAdmin) => Promise<T>): Promise<T> {
-  return withAdminPort(config, (api) => new ApiKeysAdminClient(api), { imports: [ApiKeysModule], service: ApiKeysAdminService }, work);
+  return withAdminPort(config, (api) => new ApiKeysAdminClient(api), { imports: [AdminOperationsModule], service: AuditedApiKeysAdmin }, work);
 }
 
 /** The ApiKeysAdmin port over the gateway's `/api/local/api-keys` routes. */

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { ApiKeyView, ApiKeysAdmin } from '@switchboard/control-plane/openai-api/api-keys/api-keys-admin';
+import { cliActor } from './cli-actor';
 import { GlobalOptions, loadCliConfig } from './cli-config';
 
 /** Runs `work` through the running gateway or on the database (loaded on use: it needs Nest). */
@@ -30,7 +31,7 @@ export function apiKeysCommand(global: () => GlobalOptions): Command {
     .option('--scopes <scopes>', 'comma-separated: chat, models (default: all)', (value: string) => value.split(',').map((s) => s.trim()))
     .action(async (options: CreateOptions) => {
       const { key, apiKey } = await run((admin) =>
-        admin.createApiKey({ name: options.name, rateLimitPerMinute: options.rateLimit ?? null, scopes: options.scopes }, 'cli'),
+        admin.createApiKey({ name: options.name, rateLimitPerMinute: options.rateLimit ?? null, scopes: options.scopes }, cliActor()),
       );
       // The key alone on stdout, so that `KEY=$(switchboard apikeys create ...)` works; the notes on stderr.
       print(key);
@@ -53,7 +54,7 @@ export function apiKeysCommand(global: () => GlobalOptions): Command {
     .command('revoke')
     .argument('<name>', 'the name (or id) of the key')
     .action(async (name: string) => {
-      const { apiKey, revoked } = await run((admin) => admin.revokeApiKey(name, 'cli'));
+      const { apiKey, revoked } = await run((admin) => admin.revokeApiKey(name, cliActor()));
       print(revoked ? `revoked API key "${apiKey.name}" (${apiKey.prefix}…)` : `API key "${apiKey.name}" was already revoked`);
     });
   return command;

@@ -9,9 +9,13 @@ export interface GlobalOptions {
 }
 
 /** Loads and validates the configuration; a problem becomes one line naming the key. */
-export function loadCliConfig(global: GlobalOptions, overrides: LoadConfigOptions['overrides'] = {}): SwitchboardConfig {
+export function loadCliConfig(
+  global: GlobalOptions,
+  overrides: LoadConfigOptions['overrides'] = {},
+  envOverlay: Record<string, string> = {},
+): SwitchboardConfig {
   try {
-    return loadConfig({ configFile: global.config, overrides });
+    return loadConfig({ configFile: global.config, overrides, envOverlay });
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message, EXIT_CONFIG);
     throw error;

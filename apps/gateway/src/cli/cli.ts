@@ -4,13 +4,16 @@ import { version } from '../version';
 import { GlobalOptions } from './cli-config';
 import { allowlistCommand, pairingCommand } from './access.command';
 import { apiKeysCommand } from './apikeys.command';
-import { CliError } from './cli-output';
+import { auditCommand } from './audit.command';
+import { CliError, endQuietlyWhenStdoutCloses } from './cli-output';
+import { cronCommand } from './cron.command';
 import { dbCommand } from './db.command';
 import { devicesCommand } from './devices.command';
 import { doctorCommand } from './doctor.command';
 import { gatewayInstallCommand } from './gateway-install.command';
 import { gatewayRunCommand } from './gateway-run.command';
 import { gatewayStatusCommand } from './gateway-status.command';
+import { usersCommand } from './users.command';
 import { workerCommand } from './worker.command';
 
 export function buildProgram(): Command {
@@ -32,6 +35,9 @@ export function buildProgram(): Command {
   program.addCommand(pairingCommand(global));
   program.addCommand(apiKeysCommand(global));
   program.addCommand(devicesCommand(global));
+  program.addCommand(usersCommand(global));
+  program.addCommand(auditCommand(global));
+  program.addCommand(cronCommand(global));
   program.addCommand(dbCommand(global));
   program.addCommand(doctorCommand(global));
   program
@@ -45,6 +51,7 @@ export function buildProgram(): Command {
 
 /** Runs one command; expected failures print `switchboard: <reason>` and set the exit code. */
 export async function runCli(argv: string[]): Promise<void> {
+  endQuietlyWhenStdoutCloses();
   try {
     await buildProgram().parseAsync(argv, { from: 'user' });
   } catch (error) {

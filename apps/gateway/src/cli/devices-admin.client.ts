@@ -1,11 +1,11 @@
+import { AuditedDevicesAdmin, AuditedDevicesModule } from '@switchboard/admin-api';
 import type { SwitchboardConfig } from '@switchboard/config';
-import { DevicesAdmin, DevicesAdminService } from '@switchboard/control-plane/ws-gateway/devices/devices-admin';
-import { DevicesModule } from '@switchboard/control-plane/ws-gateway/devices/devices.module';
+import type { DevicesAdmin } from '@switchboard/control-plane/ws-gateway/devices/devices-admin';
 import { LocalApi, withAdminPort } from './local-api';
 
 /** Control-plane device pairing, through the running gateway or on the database. */
 export function withDevicesAdmin<T>(config: SwitchboardConfig, work: (admin: DevicesAdmin) => Promise<T>): Promise<T> {
-  return withAdminPort(config, (api) => new DevicesAdminClient(api), { imports: [DevicesModule], service: DevicesAdminService }, work);
+  return withAdminPort(config, (api) => new DevicesAdminClient(api), { imports: [AuditedDevicesModule], service: AuditedDevicesAdmin }, work);
 }
 
 /** The DevicesAdmin port over the gateway's `/api/local/devices` routes. */

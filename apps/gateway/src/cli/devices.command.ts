@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { DevicesAdmin } from '@switchboard/control-plane/ws-gateway/devices/devices-admin';
+import { cliActor } from './cli-actor';
 import { GlobalOptions, loadCliConfig } from './cli-config';
 
 /** Runs `work` through the running gateway or on the database (loaded on use: it needs Nest). */
@@ -40,7 +41,7 @@ export function devicesCommand(global: () => GlobalOptions): Command {
     .argument('<requestId>', 'the request id (the device id) from `switchboard devices list` or the client')
     .description('pair the device with the scopes it asked for; it can connect at once')
     .action(async (requestId: string) => {
-      const device = await run((admin) => admin.approveDevice(requestId, 'cli'));
+      const device = await run((admin) => admin.approveDevice(requestId, cliActor()));
       print(`approved device ${device.deviceId} (${device.clientId}) as ${device.roles.join(',')} with ${device.scopes.join(',') || 'no scopes'}`);
     });
 
@@ -48,7 +49,7 @@ export function devicesCommand(global: () => GlobalOptions): Command {
     .command('reject')
     .argument('<requestId>')
     .action(async (requestId: string) => {
-      const request = await run((admin) => admin.rejectDevice(requestId, 'cli'));
+      const request = await run((admin) => admin.rejectDevice(requestId, cliActor()));
       print(`rejected the pairing request of device ${request.deviceId} (${request.clientId})`);
     });
 
@@ -57,7 +58,7 @@ export function devicesCommand(global: () => GlobalOptions): Command {
     .argument('<deviceId>', 'a paired device from `switchboard devices list`')
     .description('unpair the device: its token stops working, its connections close, and it must ask for pairing again')
     .action(async (deviceId: string) => {
-      const device = await run((admin) => admin.revokeDevice(deviceId, 'cli'));
+      const device = await run((admin) => admin.revokeDevice(deviceId, cliActor()));
       print(`revoked device ${device.deviceId} (${device.clientId})`);
     });
   return command;

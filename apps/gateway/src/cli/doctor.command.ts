@@ -10,6 +10,6 @@ export function doctorCommand(global: () => GlobalOptions): Command {
       const { diagnose } = await import('./doctor.js');
       const rows = await diagnose(global());
       process.stdout.write(`${formatChecks(rows)}\n`);
-      if (rows.some((row) => !row.ok)) process.exitCode = 1;
+      if (rows.some((row) => row.status === 'failed')) process.exitCode = 1;
     });
 }

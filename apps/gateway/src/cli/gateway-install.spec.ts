@@ -12,6 +12,7 @@ function linux(overrides: Partial<ServiceInstallOptions> = {}): ServiceInstallOp
     nodePath: '/usr/bin/node',
     cliPath: '/opt/switchboard/bin/switchboard.js',
     workingDir: '/opt/switchboard',
+    dataDir: '/opt/switchboard/data',
     ...overrides,
   };
 }
@@ -84,9 +85,30 @@ describe('planServiceInstall on Linux', () => {
     expect(lines).toContain('NoNewPrivileges=yes');
     expect(lines).toContain('PrivateTmp=yes');
     expect(lines).toContain('ProtectSystem=strict');
-    expect(lines).toContain('ReadWritePaths=/opt/switchboard');
+    expect(lines).toContain('ReadWritePaths=/opt/switchboard/data');
     expect(lines).toContain('WantedBy=multi-user.target');
-    expect(plan.commands).toEqual(['systemctl daemon-reload', 'systemctl enable --now switchboard']);
+    expect(plan.commands).toEqual([
+      'install -d -m 0700 -o switchboard /opt/switchboard/data',
+      'systemctl daemon-reload',
+      'systemctl enable --now switchboard',
+    ]);
+  });
+
+  it('lets a system unit write the configured data directory, not the working directory', () => {
+    const plan = planServiceInstall(linux({ system: true, user: 'switchboard', dataDir: '/var/lib/switchboard' }));
+
+    const lines = settings(plan.content);
+    expect(lines).toContain('ReadWritePaths=/var/lib/switchboard');
+    expect(plan.content).not.toContain('ReadWritePaths=/opt/switchboard');
+    expect(lines).toContain('PrivateTmp=yes');
+    expect(plan.commands[0]).toBe('install -d -m 0700 -o switchboard /var/lib/switchboard');
+  });
+
+  it('keeps the real /tmp for a data directory under /tmp, which a private /tmp would hide', () => {
+    const plan = planServiceInstall(linux({ system: true, user: 'switchboard', dataDir: '/tmp/switchboard-data' }));
+
+    expect(settings(plan.content)).toContain('ReadWritePaths=/tmp/switchboard-data');
+    expect(plan.content).not.toContain('PrivateTmp');
   });
 
   it('gives the gateway its drain timeout plus a margin before systemd kills it', () => {
@@ -102,6 +124,7 @@ describe('planServiceInstall on Linux', () => {
         nodePath: '/home/ada/.nvm/versions/node/v20.20.0/bin/node',
         cliPath: '/home/ada/My Apps/switchboard/bin/switchboard.js',
         workingDir: '/home/ada/My Apps/switchboard',
+        dataDir: '/home/ada/My Apps/switchboard/data',
         configFile: '/home/ada/50% "prod" $HOME\\x.yaml',
         envFile: '/home/ada/My Apps/100%.env',
       }),
@@ -116,7 +139,7 @@ describe('planServiceInstall on Linux', () => {
     expect(lines).toContain('WorkingDirectory=/home/ada/My Apps/switchboard');
     expect(lines).toContain('EnvironmentFile=-/home/ada/My Apps/100%%.env');
     // ReadWritePaths is a space-separated list, so a path with a space is quoted.
-    expect(lines).toContain('ReadWritePaths="/home/ada/My Apps/switchboard"');
+    expect(lines).toContain('ReadWritePaths="/home/ada/My Apps/switchboard/data"');
   });
 
   it('keeps a $ in the executable path as is, since systemd expands variables only in arguments', () => {
@@ -245,6 +268,7 @@ describe('installService', () => {
     expect(calls.log).toEqual([
       'wrote /etc/systemd/system/switchboard.service',
       'to enable and start it, run as root:',
+      '  install -d -m 0700 -o ada /opt/switchboard/data',
       '  systemctl daemon-reload',
       '  systemctl enable --now switchboard',
     ]);

@@ -11,6 +11,8 @@ export interface ServiceInstallOptions {
   nodePath: string;
   cliPath: string;
   workingDir: string;
+  /** The gateway's data directory (SWITCHBOARD_DATA_DIR), absolute: the one place it writes. */
+  dataDir: string;
   configFile?: string;
   envFile?: string;
   /** The gateway's drain timeout (SWITCHBOARD_SHUTDOWN_TIMEOUT_MS); default 10000. */
@@ -86,6 +88,7 @@ function validate(options: ServiceInstallOptions): void {
     ['nodePath', options.nodePath],
     ['cliPath', options.cliPath],
     ['workingDir', options.workingDir],
+    ['dataDir', options.dataDir],
     ['configFile', options.configFile],
     ['envFile', options.envFile],
   ];
@@ -140,11 +143,11 @@ function planSystemd(options: ServiceInstallOptions): ServicePlan {
     ...(system
       ? [
           'NoNewPrivileges=yes',
-          'PrivateTmp=yes',
+          // A private /tmp would hide a data directory kept under /tmp.
+          ...(isUnderTmp(options.dataDir) ? [] : ['PrivateTmp=yes']),
           'ProtectSystem=strict',
-          '# The embedded database (./data) lives in the working directory. If SWITCHBOARD_DATA_DIR',
-          '# points elsewhere, add that directory here too.',
-          `ReadWritePaths=${unitWord(options.workingDir)}`,
+          // The data directory (embedded database, runtime file) is the only place the gateway writes.
+          `ReadWritePaths=${unitWord(options.dataDir)}`,
           'ProtectKernelTunables=yes',
           'ProtectKernelModules=yes',
           'ProtectControlGroups=yes',
@@ -162,6 +165,8 @@ function planSystemd(options: ServiceInstallOptions): ServicePlan {
     commands: [
       // Without lingering, a user's services stop at logout and do not start at boot.
       ...(system ? [] : [`loginctl enable-linger ${shellWord(options.user)}`]),
+      // ProtectSystem=strict keeps the service from creating it, and systemd needs it to exist.
+      ...(system ? [`install -d -m 0700 -o ${shellWord(options.user)} ${shellWord(options.dataDir)}`] : []),
       `${systemctl} daemon-reload`,
       `${systemctl} enable --now ${SERVICE_NAME}`,
     ],
@@ -217,6 +222,10 @@ function planLaunchd(options: ServiceInstallOptions): ServicePlan {
       `launchctl load -w ${shellWord(plistPath)}`,
     ],
   };
+}
+
+function isUnderTmp(dir: string): boolean {
+  return ['/tmp', '/var/tmp'].some((tmp) => dir === tmp || dir.startsWith(`${tmp}/`));
 }
 
 const PLAIN_WORD = /^[\w@%+=:,./-]+$/;

@@ -3,6 +3,7 @@ import { EarlyListener } from '../early-listener';
 import { tuneV8ForGateway } from '../v8-tuning';
 import { GlobalOptions, loadCliConfig } from './cli-config';
 import { createEmbeddedStoreApart } from './first-start';
+import { generatedGatewayToken, webChatLine } from './generated-gateway-token';
 import { stopOnSignals } from './stop-on-signals';
 
 interface RunOptions {
@@ -26,15 +27,24 @@ export function gatewayRunCommand(global: () => GlobalOptions): Command {
       const url = await listener.listen(config.gateway.port, config.gateway.host);
       const start = async () => {
         await createEmbeddedStoreApart(config, global().config);
+        // After the store: a data directory that cannot be used is reported as such.
+        const generatedToken = generatedGatewayToken(config);
         const { startGateway } = await import('../gateway.js');
-        return startGateway(config, listener, url, global().config);
+        return { gateway: await startGateway(config, listener, url, global().config, generatedToken), generatedToken };
       };
-      const gateway = await start().catch(async (error: unknown) => {
+      const { gateway, generatedToken } = await start().catch(async (error: unknown) => {
         await listener.close();
-        throw error;
+        // A half-built application still holds connections (Redis, the database pool) that would
+        // keep the process alive, serving nothing, for ever. Exit non-zero instead, so that the
+        // supervisor (systemd's Restart=on-failure, Docker's restart policy) starts it again.
+        process.stderr.write(`switchboard: the gateway could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
       });
       v8Tuning.started();
       process.stdout.write(`Switchboard gateway listening on ${gateway.url}\n`);
+      if (generatedToken) {
+        process.stdout.write(`${webChatLine(gateway.url, generatedToken, config.database.dataDir, Boolean(process.stdout.isTTY))}\n`);
+      }
       stopOnSignals(gateway.stop);
     });
 }

@@ -26,7 +26,7 @@ export function gatewayStatusCommand(global: () => GlobalOptions): Command {
       const rows: CheckRow[] = Object.entries(body.details ?? {}).map(([part, detail]) => {
         const { status, message, ...rest } = detail;
         const info = Object.entries(rest).map(([k, v]) => `${k}=${String(v)}`).join(' ');
-        return { part, ok: status === 'up', detail: message ?? info };
+        return { part, status: status === 'up' ? 'ok' : 'failed', detail: message ?? info };
       });
       process.stdout.write(`gateway at ${base}: ${response.ok ? 'ready' : 'NOT ready'}\n${formatChecks(rows)}\n`);
       if (!response.ok) process.exitCode = 1;

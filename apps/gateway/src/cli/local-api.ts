@@ -1,7 +1,6 @@
 import { DynamicModule, ForwardReference, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigModule, SwitchboardConfig } from '@switchboard/config';
-import { PersistenceModule } from '@switchboard/persistence';
 import { RuntimeInfo, readRuntimeFile } from '../local-admin/runtime-file';
 import { CliError } from './cli-output';
 
@@ -23,7 +22,7 @@ export async function withAdminPort<Port, T>(
 
   class CliContextModule {}
   const app = await NestFactory.createApplicationContext(
-    { module: CliContextModule, imports: [ConfigModule.forRoot(config), PersistenceModule, ...local.imports] },
+    { module: CliContextModule, imports: [ConfigModule.forRoot(config), ...local.imports] },
     { logger: ['error'], abortOnError: false },
   );
   try {
@@ -56,6 +55,22 @@ export class LocalApi {
       throw new CliError(reason ?? `the gateway answered HTTP ${response.status}`);
     }
     return payload as T;
+  }
+
+  /** A GET whose text answer is streamed (exports of any size). */
+  async *lines(path: string): AsyncGenerator<string> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.gateway.url}/api/local${path}`, { headers: { authorization: `Bearer ${this.gateway.token}` } });
+    } catch (error) {
+      throw new CliError(`the gateway (pid ${this.gateway.pid}) at ${this.gateway.url} does not answer: ${(error as Error).message}`);
+    }
+    if (!response.ok || !response.body) {
+      const payload = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
+      throw new CliError(payload.error?.message ?? `the gateway answered HTTP ${response.status}`);
+    }
+    const decoder = new TextDecoder();
+    for await (const chunk of response.body) yield decoder.decode(chunk as Uint8Array, { stream: true });
   }
 }
 

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Inject } from '@nestjs/common';
 import { z } from 'zod';
+import { AllowlistAdmin, AuditLog, PairingAdmin } from '@switchboard/admin-api';
 import { DomainError, ErrorCode } from '@switchboard/core';
 import { AllowlistRepository } from '@switchboard/persistence';
-import { QUEUE_DRIVER, QueueDriver } from '@switchboard/queue';
-import { ApprovePairingUseCase, ListPendingPairingsUseCase, RevokePairingUseCase } from '@switchboard/security';
+import { ListPendingPairingsUseCase, RevokePairingUseCase } from '@switchboard/security';
 
 export const platformSchema = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'expected a platform id such as telegram');
 export const allowlistPlatformSchema = z.union([z.literal('*'), platformSchema]);
@@ -35,22 +34,22 @@ export interface PairingView {
 export interface AccessAdmin {
   listAllowlist(platform?: string): Promise<AllowlistView[]>;
   addToAllowlist(platform: string, userId: string, actor: string): Promise<{ added: boolean }>;
-  removeFromAllowlist(platform: string, userId: string): Promise<{ removed: boolean }>;
+  removeFromAllowlist(platform: string, userId: string, actor: string): Promise<{ removed: boolean }>;
   listPairings(platform?: string): Promise<PairingView[]>;
   approvePairing(platform: string, code: string, actor: string): Promise<{ platform: string; userId: string; displayName: string | null }>;
   revokePairing(platform: string, userId: string, actor: string): Promise<{ removed: boolean; revokedRequests: number; stillAllowedByConfig: boolean }>;
 }
 
-export const APPROVED_TEXT = 'You are approved: you can talk to me now.';
-
 @Injectable()
 export class AccessAdminService implements AccessAdmin {
   constructor(
     private readonly allowlist: AllowlistRepository,
-    private readonly approve: ApprovePairingUseCase,
     private readonly revoke: RevokePairingUseCase,
     private readonly pending: ListPendingPairingsUseCase,
-    @Inject(QUEUE_DRIVER) private readonly queue: QueueDriver,
+    // Changes go through the admin API's operations: recorded in the audit log like the console's.
+    private readonly allowlistAdmin: AllowlistAdmin,
+    private readonly pairingAdmin: PairingAdmin,
+    private readonly audit: AuditLog,
   ) {}
 
   async listAllowlist(platform?: string): Promise<AllowlistView[]> {
@@ -59,16 +58,12 @@ export class AccessAdminService implements AccessAdmin {
   }
 
   async addToAllowlist(platform: string, userId: string, actor: string): Promise<{ added: boolean }> {
-    const added = await this.allowlist.add({
-      platform: parse(allowlistPlatformSchema, platform, 'platform'),
-      userId: parse(userIdSchema, userId, 'userId'),
-      createdBy: actor,
-    });
-    return { added };
+    // The add use case checks the platform and the id's shape, and names the problem.
+    return this.allowlistAdmin.add({ platform, userId }, { actor });
   }
 
-  async removeFromAllowlist(platform: string, userId: string): Promise<{ removed: boolean }> {
-    return { removed: await this.allowlist.remove(parse(allowlistPlatformSchema, platform, 'platform'), parse(userIdSchema, userId, 'userId')) };
+  async removeFromAllowlist(platform: string, userId: string, actor: string): Promise<{ removed: boolean }> {
+    return this.allowlistAdmin.remove(parse(allowlistPlatformSchema, platform, 'platform'), parse(userIdSchema, userId, 'userId'), { actor });
   }
 
   async listPairings(platform?: string): Promise<PairingView[]> {
@@ -85,17 +80,18 @@ export class AccessAdminService implements AccessAdmin {
 
   /** Approves and tells the user (queued, so it reaches them even if sent while no gateway runs). */
   async approvePairing(platform: string, code: string, actor: string) {
-    const approved = await this.approve.execute(parse(platformSchema, platform, 'platform'), parse(codeSchema, code, 'code'), actor);
-    await this.queue.add(
-      'channel.notify',
-      { platform: approved.platform, accountId: 'default', chatId: approved.chatId, text: APPROVED_TEXT },
-      { jobId: `pairing-approved:${approved.platform}:${approved.userId}:${Date.now()}` },
-    );
+    const approved = await this.pairingAdmin.approve(parse(platformSchema, platform, 'platform'), parse(codeSchema, code, 'code'), { actor });
     return { platform: approved.platform, userId: approved.userId, displayName: approved.displayName };
   }
 
   async revokePairing(platform: string, userId: string, actor: string) {
-    return this.revoke.execute(parse(platformSchema, platform, 'platform'), parse(userIdSchema, userId, 'userId'), actor);
+    const target = { platform: parse(platformSchema, platform, 'platform'), userId: parse(userIdSchema, userId, 'userId') };
+    return this.audit.change({ actor }, () => this.revoke.execute(target.platform, target.userId, actor), (result) => ({
+      action: 'pairing.revoke',
+      targetType: 'allowlist',
+      targetId: `${target.platform}:${target.userId}`,
+      after: result,
+    }));
   }
 }
 

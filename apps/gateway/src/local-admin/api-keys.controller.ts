@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiKeysAdminService } from '@switchboard/control-plane/openai-api/api-keys/api-keys-admin';
+import { AuditedApiKeysAdmin } from '@switchboard/admin-api';
 import type { NewApiKeyInput } from '@switchboard/control-plane/openai-api/api-keys/use-cases/create-api-key/create-api-key.use-case';
 import { ActorBody, actorOf } from './actor-body';
 import { LocalAdminGuard } from './local-admin.token';
@@ -8,7 +8,7 @@ import { LocalAdminGuard } from './local-admin.token';
 @Controller('api/local/api-keys')
 @UseGuards(LocalAdminGuard)
 export class ApiKeysLocalController {
-  constructor(private readonly admin: ApiKeysAdminService) {}
+  constructor(private readonly admin: AuditedApiKeysAdmin) {}
 
   @Get()
   list() {

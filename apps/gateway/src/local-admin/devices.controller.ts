@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, UseGuards } from '@nestjs/common';
-import { DevicesAdminService } from '@switchboard/control-plane/ws-gateway/devices/devices-admin';
+import { AuditedDevicesAdmin } from '@switchboard/admin-api';
 import { ActorBody, actorOf } from './actor-body';
 import { LocalAdminGuard } from './local-admin.token';
 
@@ -7,7 +7,7 @@ import { LocalAdminGuard } from './local-admin.token';
 @Controller('api/local/devices')
 @UseGuards(LocalAdminGuard)
 export class DevicesLocalController {
-  constructor(private readonly admin: DevicesAdminService) {}
+  constructor(private readonly admin: AuditedDevicesAdmin) {}
 
   @Get()
   list() {

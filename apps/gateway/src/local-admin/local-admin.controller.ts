@@ -22,8 +22,8 @@ export class LocalAdminController {
   }
 
   @Post('allowlist/remove')
-  removeFromAllowlist(@Body() body: { platform?: unknown; userId?: unknown }) {
-    return this.admin.removeFromAllowlist(text(body?.platform), text(body?.userId));
+  removeFromAllowlist(@Body() body: ActorBody & { platform?: unknown; userId?: unknown }) {
+    return this.admin.removeFromAllowlist(text(body?.platform), text(body?.userId), actorOf(body));
   }
 
   @Get('pairing')

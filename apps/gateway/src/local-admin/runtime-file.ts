@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writePrivateFile } from '@switchboard/persistence';
 
 /** What a running gateway tells local CLI commands: where it listens and the secret to use. */
 export interface RuntimeInfo {
@@ -11,14 +12,13 @@ export interface RuntimeInfo {
 const FILE = 'gateway.json';
 
 /**
- * `<dataDir>/gateway.json`, readable by the owner only. CLI commands that change state find the
- * running gateway through it (a PGlite folder can be open in one process only).
+ * `<dataDir>/gateway.json`, readable by the owner only (0600, in a 0700 directory, also when an
+ * older file had another mode). CLI commands that change state find the running gateway through
+ * it (a PGlite folder can be open in one process only).
  */
 export function writeRuntimeFile(dataDir: string, published: Pick<RuntimeInfo, 'url' | 'token'>): RuntimeInfo {
   const info: RuntimeInfo = { pid: process.pid, ...published };
-  fs.mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, FILE);
-  fs.writeFileSync(file, JSON.stringify(info), { mode: 0o600 });
+  writePrivateFile(path.join(dataDir, FILE), JSON.stringify(info));
   return info;
 }
 

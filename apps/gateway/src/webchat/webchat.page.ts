@@ -21,6 +21,7 @@ export const WEBCHAT_HTML = `<!doctype html>
   <label for="token">Gateway token</label>
   <input id="token" name="token" type="password" required>
   <button type="submit">Connect</button>
+  <p class="hint">The gateway token (GATEWAY_TOKEN). Without one, the gateway made a token at its first start: open the sign-in link it prints, or copy the token from the file <code>gateway-token</code> in its data directory.</p>
   <p class="hint">The token stays in this tab (sessionStorage) and is sent only to this gateway.</p>
 </form>
 

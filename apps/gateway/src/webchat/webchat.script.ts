@@ -1,12 +1,18 @@
+import { renderMarkdown } from './webchat.markdown';
+
 /**
  * The web chat's browser script (plain ES2020, no build step): the OpenClaw handshake with the
  * gateway token, then sessions.list, chat.history, chat.send, chat.abort and the `chat` events.
- * Every piece of user or model text goes through textContent, never innerHTML.
- * It is a template literal: the script itself must not use backticks or dollar-brace.
+ * What the user typed goes through textContent; replies go through renderMarkdown (embedded
+ * below), which escapes all of the text before it adds its own markup.
+ * It is a template literal: apart from that one embedding, the script must not use backticks or
+ * dollar-brace.
  */
 export const WEBCHAT_JS = `'use strict';
 (function () {
+  var renderMarkdown = ${renderMarkdown.toString()};
   var TOKEN_KEY = 'switchboard.webchat.token';
+  var TOKEN_HINT = 'Use the gateway token (GATEWAY_TOKEN), or the sign-in link the gateway printed when it started (without GATEWAY_TOKEN it keeps its token in gateway-token in its data directory).';
   // What chat.send takes: the image formats models read.
   var IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
   var $ = function (id) { return document.getElementById(id); };
@@ -65,6 +71,7 @@ export const WEBCHAT_JS = `'use strict';
     showError('');
     setStatus('connecting', 'connecting…');
     var url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/';
+    if (ws) ws.close(); // signing in again (a new link): the old connection goes
     var socket = new WebSocket(url);
     ws = socket;
     socket.onmessage = function (message) {
@@ -112,8 +119,9 @@ export const WEBCHAT_JS = `'use strict';
       });
     }).catch(function (error) {
       var detail = error && error.details && error.details.code;
-      if (detail === 'AUTH_TOKEN_MISMATCH' || detail === 'AUTH_TOKEN_MISSING') sessionStorage.removeItem(TOKEN_KEY);
-      showError('Could not connect: ' + describe(error));
+      var refused = detail === 'AUTH_TOKEN_MISMATCH' || detail === 'AUTH_TOKEN_MISSING';
+      if (refused) sessionStorage.removeItem(TOKEN_KEY);
+      showError('Could not connect: ' + describe(error) + (refused ? '. ' + TOKEN_HINT : ''));
       $('login').hidden = false;
       $('app').hidden = true;
     });
@@ -193,11 +201,17 @@ export const WEBCHAT_JS = `'use strict';
     return (message.content || []).map(function (part) { return part && part.type === 'text' ? part.text : ''; }).join('');
   }
 
+  // A reply is Markdown (rendered from escaped text); a user's message is shown as typed.
+  function showText(node, role, text) {
+    if (role === 'user') node.textContent = text; else node.innerHTML = renderMarkdown(text);
+  }
+
   function addMessage(role, text, meta) {
     var item = el('li', 'msg ' + (role === 'user' ? 'user' : 'assistant'));
     item.dataset.role = role;
     var metaNode = el('span', 'meta', meta || role);
-    var textNode = el('span', 'text', text);
+    var textNode = el('div', role === 'user' ? 'text' : 'text md');
+    showText(textNode, role, text);
     item.appendChild(metaNode);
     item.appendChild(textNode);
     $('messages').appendChild(item);
@@ -222,14 +236,14 @@ export const WEBCHAT_JS = `'use strict';
     if (event.state === 'delta') {
       if (run.node.dataset.state !== 'streaming') return;
       run.text += event.deltaText || '';
-      run.textNode.textContent = run.text;
+      showText(run.textNode, 'assistant', run.text);
       run.node.scrollIntoView({ block: 'end' });
       return;
     }
     run.node.dataset.state = event.state;
     if (event.message) {
       run.text = textOf(event.message);
-      run.textNode.textContent = run.text;
+      showText(run.textNode, 'assistant', run.text);
     }
     if (event.state === 'final') run.metaNode.textContent = 'assistant';
     else if (event.state === 'aborted') run.metaNode.textContent = 'assistant · aborted';
@@ -343,6 +357,22 @@ export const WEBCHAT_JS = `'use strict';
     }).catch(function (error) { showError('Could not read the file: ' + describe(error)); });
   }
 
+  // A sign-in link (/chat#token=...): the fragment never reaches the server. The token is kept for
+  // this tab and taken out of the address bar and the history.
+  function tokenFromLink() {
+    var match = /^#token=(.+)$/.exec(location.hash);
+    if (!match) return null;
+    history.replaceState(null, '', location.pathname + location.search);
+    try {
+      var token = decodeURIComponent(match[1]);
+      sessionStorage.setItem(TOKEN_KEY, token);
+      return token;
+    } catch (e) {
+      showError('The sign-in link is damaged: copy it again.');
+      return null;
+    }
+  }
+
   // ---- start ----
   document.addEventListener('DOMContentLoaded', function () {
     $('login').addEventListener('submit', function (event) {
@@ -366,7 +396,12 @@ export const WEBCHAT_JS = `'use strict';
     $('abort').addEventListener('click', abort);
     $('new-chat').addEventListener('click', newChat);
     $('file').addEventListener('change', pickFiles);
-    var token = sessionStorage.getItem(TOKEN_KEY);
+    // Also when the link is opened in a tab already on this page.
+    window.addEventListener('hashchange', function () {
+      var token = tokenFromLink();
+      if (token) connect(token);
+    });
+    var token = tokenFromLink() || sessionStorage.getItem(TOKEN_KEY);
     if (token) connect(token);
   });
 })();

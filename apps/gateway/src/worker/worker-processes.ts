@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import {
   BeforeApplicationShutdown,
   DynamicModule,
-  Global,
   Inject,
   Injectable,
   Logger,
@@ -86,7 +85,6 @@ export class WorkerProcessesProbe implements ReadinessProbe {
   }
 }
 
-@Global()
 @Module({})
 export class WorkerProcessesModule {
   /** `configFile`: the gateway's --config, handed to the workers. */

@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AgentModule } from '@switchboard/agent';
-import { ChannelsModule } from '@switchboard/channels';
+import { AgentWorkerModule } from '@switchboard/agent';
 import type { SwitchboardConfig } from '@switchboard/config';
 import { foundationModules } from '../foundation-modules';
 
@@ -13,11 +12,7 @@ export class WorkerModule {
   static forRoot(config: SwitchboardConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [
-        ...foundationModules(config),
-        ChannelsModule.forRoot(config, { receive: false }),
-        AgentModule.forRoot({ processJobs: true }),
-      ],
+      imports: [...foundationModules(config), AgentWorkerModule],
     };
   }
 }

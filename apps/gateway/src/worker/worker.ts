@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
 import type { SwitchboardConfig } from '@switchboard/config';
+import { AppLogger } from '@switchboard/observability';
 import { WorkerModule } from './worker.module';
 
 export interface RunningWorker {
@@ -11,7 +11,7 @@ export interface RunningWorker {
 /** Starts a worker process's application: it consumes the queues from here on. */
 export async function startWorker(config: SwitchboardConfig): Promise<RunningWorker> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true, abortOnError: false });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   app.flushLogs();
   return { stop: () => app.close() };
 }

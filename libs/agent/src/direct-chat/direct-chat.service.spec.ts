@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SwitchboardConfig, configSchema } from '@switchboard/config';
 import { SwitchboardMetrics } from '@switchboard/observability';
 import { MessageRepository, SessionRepository, TurnRepository } from '@switchboard/persistence';
@@ -54,14 +54,48 @@ describe('DirectChatService', () => {
     expect(await messages.claimPendingToRequeue(new Date(Date.now() + 60_000), 10)).toEqual([]);
   });
 
-  describe('with images', () => {
+  describe('on a model server', () => {
     const llm = new FakeLlmServer();
     beforeAll(() => llm.start());
     afterAll(() => llm.stop());
+    afterEach(() => llm.reset());
+    const onServer = (agent: Record<string, unknown> = {}) =>
+      chatOn(configSchema.parse({ agent, llm: { provider: 'openai-compatible', model: 'fake-model', openaiBaseUrl: llm.openaiBaseUrl, openaiApiKey: 'sk-test' } }));
+
+    it("passes the caller's temperature and output limit, capped by AGENT_MAX_OUTPUT_TOKENS", async () => {
+      const capped = onServer({ maxOutputTokens: 500 });
+      await drain(capped.chat({ platform: 'api', conversationId: 'tuned', sender: { id: 'ada' }, text: 'hi', temperature: 0.3, maxOutputTokens: 80 }));
+      await drain(capped.chat({ platform: 'api', conversationId: 'tuned', sender: { id: 'ada' }, text: 'hi', maxOutputTokens: 9_000 }));
+
+      expect(llm.requests.map((request) => request.sampling)).toEqual([
+        { maxOutputTokens: 80, temperature: 0.3 },
+        { maxOutputTokens: 500, temperature: undefined },
+      ]);
+    });
+
+    it("sends the caller's latest earlier messages before the new one, without storing them", async () => {
+      const earlierMessages = [
+        { role: 'user' as const, content: 'Too old to be sent' },
+        { role: 'user' as const, content: 'Plan my trip' },
+        { role: 'assistant' as const, content: 'Where to?' },
+      ];
+      const stateless = onServer({ historyMessages: 2 });
+      await drain(stateless.chat({ platform: 'api', conversationId: 'held-by-caller', sender: { id: 'ada' }, text: 'Rome', earlierMessages }));
+      await drain(stateless.chat({ platform: 'api', conversationId: 'held-by-caller', sender: { id: 'ada' }, text: 'And Milan?' }));
+
+      const sent = llm.requests.map((request) => (request.body.messages as { role: string; content: string }[]).slice(1));
+      // The latest AGENT_HISTORY_MESSAGES of them.
+      expect(sent[0]).toEqual([...earlierMessages.slice(1), { role: 'user', content: 'Rome' }]);
+      // The session stored only its own messages.
+      expect(sent[1]).toEqual([
+        { role: 'user', content: 'Rome' },
+        { role: 'assistant', content: 'echo: Rome' },
+        { role: 'user', content: 'And Milan?' },
+      ]);
+    });
 
     it('shows the images to the model with the message, and later turns only their names', async () => {
-      const config = configSchema.parse({ llm: { provider: 'openai-compatible', model: 'fake-model', openaiBaseUrl: llm.openaiBaseUrl, openaiApiKey: 'sk-test' } });
-      const vision = chatOn(config);
+      const vision = onServer();
       const image = { mimeType: 'image/png' as const, dataBase64: TINY_PNG_BASE64, fileName: 'tiny.png' };
       await drain(vision.chat({ platform: 'webchat', conversationId: 'pictures', sender: { id: 'ada' }, text: 'What is this?', images: [image] }));
       await drain(vision.chat({ platform: 'webchat', conversationId: 'pictures', sender: { id: 'ada' }, text: 'And now?' }));

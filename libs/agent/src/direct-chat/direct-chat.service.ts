@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectConfig, SwitchboardConfig } from '@switchboard/config';
 import type { Attachment, InboundMessage } from '@switchboard/core';
 import { TurnRepository } from '@switchboard/persistence';
 import { LlmImage, LlmMessage, LlmRouter } from '@switchboard/providers';
-import { SessionLock, SessionService } from '@switchboard/sessions';
+import { SESSION_LOCK, type SessionLock, SessionService } from '@switchboard/sessions';
 import { buildPrompt } from '../turn/prompt-builder';
 
 export interface DirectChatRequest {
@@ -19,8 +19,18 @@ export interface DirectChatRequest {
    * size and SHA-256 (not their content, so later turns see the text only).
    */
   images?: LlmImage[];
+  /**
+   * Messages of the conversation the caller holds and the session does not (a stateless API
+   * request): the last AGENT_HISTORY_MESSAGES of them are sent after the session's history, before
+   * `text`, and none is stored.
+   */
+  earlierMessages?: LlmMessage[];
   /** provider:model or a model name; the configured model when absent. */
   model?: string;
+  /** The caller's output limit; AGENT_MAX_OUTPUT_TOKENS caps it. */
+  maxOutputTokens?: number;
+  /** Sampling temperature, for models that take one. */
+  temperature?: number;
   signal?: AbortSignal;
 }
 
@@ -41,7 +51,7 @@ export class DirectChatService {
   constructor(
     private readonly sessions: SessionService,
     private readonly turns: TurnRepository,
-    private readonly lock: SessionLock,
+    @Inject(SESSION_LOCK) private readonly lock: SessionLock,
     private readonly router: LlmRouter,
     @InjectConfig() private readonly config: SwitchboardConfig,
   ) {}
@@ -68,21 +78,22 @@ export class DirectChatService {
     let failure: unknown;
     // The turn runs under the session lock; its events are handed to this generator as they come.
     const run = this.lock
-      .run(sessionKey, async () => {
+      .run(sessionKey, async (lease) => {
         // Stored under the lock: a message sent while another turn of the session runs sees its reply.
         const accepted = await this.sessions.acceptInbound(message);
         const session = accepted.session;
         const inbound = accepted.message!; // its platform message id is new, so never a duplicate
-        const { turn, history } = (await this.turns.start(inbound.id, this.config.agent.historyMessages))!;
+        const { turn, history } = (await this.turns.start(inbound.id, this.config.agent.historyMessages, lease.token))!;
         try {
-          const prompt = withImages(buildPrompt(this.config.agent.systemPrompt, session, history, inbound), request.images ?? []);
+          const prompt = withCallerParts(buildPrompt(this.config.agent.systemPrompt, session, history, inbound), request, this.config.agent.historyMessages);
           let text = '';
           let model: string | null = null;
           let usage: { inputTokens?: number; outputTokens?: number } = {};
           const stream = this.router.stream({
             messages: prompt,
             model: request.model,
-            maxOutputTokens: this.config.agent.maxOutputTokens,
+            maxOutputTokens: Math.min(request.maxOutputTokens ?? Infinity, this.config.agent.maxOutputTokens),
+            temperature: request.temperature,
             signal: request.signal,
           });
           for await (const event of stream) {
@@ -92,11 +103,11 @@ export class DirectChatService {
             if (event.type === 'text' || event.type === 'model' || event.type === 'usage') push(event);
           }
           // The caller already has the reply: stored as delivered, with nothing left to send.
-          await this.turns.saveGenerated(turn.id, session.id, { text, parts: [], model, ...usage }, 'delivered');
+          await this.turns.saveGenerated(turn.id, session.id, { text, parts: [], model, ...usage }, lease.token, 'delivered');
           push({ type: 'done', text });
         } catch (error) {
           // The caller saw this turn fail (or stopped it): recovery at start must not run it again.
-          await this.turns.markFailed(turn.id, error instanceof Error ? error.message : String(error));
+          await this.turns.markFailed(turn.id, error instanceof Error ? error.message : String(error), lease.token);
           throw error;
         }
       })
@@ -134,9 +145,11 @@ function attachmentOf(image: LlmImage): Attachment {
   };
 }
 
-// The prompt ends with the message being answered: its images go with it.
-function withImages(prompt: LlmMessage[], images: LlmImage[]): LlmMessage[] {
-  if (images.length === 0) return prompt;
+// The prompt ends with the message being answered: the caller's latest earlier messages (as many
+// as AGENT_HISTORY_MESSAGES) go before it, its images with it.
+function withCallerParts(prompt: LlmMessage[], request: DirectChatRequest, historyMessages: number): LlmMessage[] {
   const last = prompt[prompt.length - 1];
-  return [...prompt.slice(0, -1), { ...last, images }];
+  const earlier = request.earlierMessages ?? [];
+  const images = request.images ?? [];
+  return [...prompt.slice(0, -1), ...earlier.slice(Math.max(0, earlier.length - historyMessages)), images.length ? { ...last, images } : last];
 }

@@ -33,6 +33,22 @@ describe('chunkText', () => {
     for (let i = 0; i < 30; i++) expect(rejoined).toContain(`console.log(${i});`);
   });
 
+  it('counts UTF-8 bytes where the limit is bytes, never cutting a character', () => {
+    const text = Array.from({ length: 40 }, (_, i) => `汉字文本${i}`).join(' ');
+    const parts = chunkText(text, 100, 'bytes');
+    expect(parts.length).toBeGreaterThan(4);
+    for (const part of parts) expect(Buffer.byteLength(part, 'utf8')).toBeLessThanOrEqual(100);
+    expect(parts.join(' ')).toBe(text);
+    // By characters the whole text fits in one part of 400.
+    expect(chunkText(text, 400)).toEqual([text]);
+  });
+
+  it('splits a word longer than a byte limit between characters', () => {
+    const parts = chunkText('é'.repeat(100), 21, 'bytes');
+    expect(parts.every((part) => Buffer.byteLength(part, 'utf8') <= 21)).toBe(true);
+    expect(parts.join('')).toBe('é'.repeat(100));
+  });
+
   it('splits a long text in lines without losing any line', () => {
     const lines = Array.from({ length: 100 }, (_, i) => `line ${i} of the answer`);
     const parts = chunkText(lines.join('\n'), 4096 / 16);

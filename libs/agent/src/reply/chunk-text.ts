@@ -1,23 +1,26 @@
+import { TextUnit, prefixWithin, textSize } from '@switchboard/core';
+
 const FENCE = /^\s*(`{3,}|~{3,})(.*)$/;
 
 /**
- * Splits a reply into messages of at most `limit` characters, preferring paragraph breaks, then
- * line breaks, then spaces. A cut never falls inside a code fence without closing the fence in
- * that part and reopening it (with its language) in the next, so every part renders on its own.
+ * Splits a reply into messages of at most `limit` characters (or UTF-8 bytes), preferring
+ * paragraph breaks, then line breaks, then spaces. A cut never falls inside a code fence without
+ * closing the fence in that part and reopening it (with its language) in the next, so every part
+ * renders on its own.
  */
-export function chunkText(text: string, limit: number): string[] {
+export function chunkText(text: string, limit: number, unit: TextUnit = 'chars'): string[] {
   if (limit < 20) throw new Error('chunk limit too small');
   const parts: string[] = [];
   let rest = text.trim();
   let reopen = '';
   while (rest.length > 0) {
-    const budget = limit - reopen.length;
-    if (reopen.length + rest.length <= limit) {
+    const budget = limit - textSize(reopen, unit);
+    if (textSize(reopen + rest, unit) <= limit) {
       parts.push(reopen + rest);
       break;
     }
     // Leave room to close a fence that is open at the cut.
-    const cut = findCut(rest, budget - 4);
+    const cut = findCut(rest, prefixWithin(rest, budget - 4, unit));
     let part = reopen + rest.slice(0, cut).trimEnd();
     const open = openFenceAt(part);
     if (open) part = `${part}\n${open.marker}`;

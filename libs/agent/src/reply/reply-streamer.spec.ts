@@ -1,18 +1,27 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChannelAdapter, ChatTarget } from '@switchboard/core';
 import { DomainError, ErrorCode } from '@switchboard/core';
+import { REPEAT_MARKER } from './repeat-marker';
 import { ReplyStreamer, keepTyping } from './reply-streamer';
 
 const target: ChatTarget = { platform: 'fake', accountId: 'default', chatId: '1' };
+// Hooks of a draft whose sending is recorded and never a repeat.
+const recorded = { beforeSend: async () => ({ repeated: false }), notSent: async () => undefined, onDraft: async () => undefined };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function fakeChannel(options: { edit?: boolean; failEdits?: number } = {}) {
+function fakeChannel(options: { edit?: boolean; failEdits?: number; failSend?: DomainError; maxTextUnit?: 'chars' | 'bytes'; maxEditsPerMessage?: number } = {}) {
   const calls: { op: 'send' | 'edit'; text: string; at: number }[] = [];
   let failEdits = options.failEdits ?? 0;
+  let failSend = options.failSend;
   const channel = {
     id: 'fake',
-    capabilities: { edit: options.edit ?? true, typing: true, threads: false, reactions: false, files: false, images: false, voice: false, maxTextLength: 50 },
+    capabilities: { edit: options.edit ?? true, typing: true, threads: false, reactions: false, files: false, images: false, voice: false, maxTextLength: 50, maxTextUnit: options.maxTextUnit, maxEditsPerMessage: options.maxEditsPerMessage },
     async send(_t: ChatTarget, message: { text: string }) {
+      if (failSend) {
+        const error = failSend;
+        failSend = undefined;
+        throw error;
+      }
       calls.push({ op: 'send', text: message.text, at: Date.now() });
       return { platformMessageId: 'm1' };
     },
@@ -28,7 +37,7 @@ describe('ReplyStreamer', () => {
   it('sends the first text at once, then edits no more often than the interval', async () => {
     const { channel, calls } = fakeChannel();
     const drafts: string[] = [];
-    const streamer = new ReplyStreamer(channel, target, { intervalMs: 100, onDraft: async (id) => void drafts.push(id) });
+    const streamer = new ReplyStreamer(channel, target, { ...recorded, intervalMs: 100, onDraft: async (id) => void drafts.push(id) });
     for (const word of ['Hello', ' there', ',', ' how', ' are', ' you', '?']) {
       streamer.push(word);
       await sleep(40);
@@ -41,9 +50,20 @@ describe('ReplyStreamer', () => {
     expect(calls.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('leaves the last edit a platform allows per message for the final text', async () => {
+    const { channel, calls } = fakeChannel({ maxEditsPerMessage: 3 });
+    const streamer = new ReplyStreamer(channel, target, { ...recorded, intervalMs: 10 });
+    for (let i = 0; i < 10; i++) {
+      streamer.push(` w${i}`);
+      await sleep(25);
+    }
+    await streamer.finish();
+    expect(calls.map((c) => c.op)).toEqual(['send', 'edit', 'edit']);
+  });
+
   it('edits a draft left by an earlier attempt instead of sending a new message', async () => {
     const { channel, calls } = fakeChannel();
-    const streamer = new ReplyStreamer(channel, target, { intervalMs: 50, existingDraftId: 'old', onDraft: async () => undefined });
+    const streamer = new ReplyStreamer(channel, target, { ...recorded, intervalMs: 50, existingDraftId: 'old' });
     streamer.push('again');
     await sleep(80);
     expect(await streamer.finish()).toBe('old');
@@ -52,7 +72,7 @@ describe('ReplyStreamer', () => {
 
   it('keeps the preview within the platform limit', async () => {
     const { channel, calls } = fakeChannel();
-    const streamer = new ReplyStreamer(channel, target, { intervalMs: 50, onDraft: async () => undefined });
+    const streamer = new ReplyStreamer(channel, target, { ...recorded, intervalMs: 50 });
     streamer.push('x'.repeat(120));
     await sleep(30);
     await streamer.finish();
@@ -61,7 +81,7 @@ describe('ReplyStreamer', () => {
 
   it('backs off after a rate-limited edit', async () => {
     const { channel, calls } = fakeChannel({ failEdits: 1 });
-    const streamer = new ReplyStreamer(channel, target, { intervalMs: 50, onDraft: async () => undefined });
+    const streamer = new ReplyStreamer(channel, target, { ...recorded, intervalMs: 50 });
     streamer.push('a');
     await sleep(20);
     streamer.push('b'); // this edit is refused with retryAfterMs 300
@@ -74,9 +94,85 @@ describe('ReplyStreamer', () => {
     expect(calls.map((c) => c.op)).toEqual(['send', 'edit']);
   });
 
+  it('keeps the preview within a limit in bytes', async () => {
+    const { channel, calls } = fakeChannel({ maxTextUnit: 'bytes' });
+    const streamer = new ReplyStreamer(channel, target, { ...recorded, intervalMs: 50 });
+    streamer.push('汉'.repeat(40));
+    await expect.poll(() => calls.length).toBe(1);
+    await streamer.finish();
+    expect(Buffer.byteLength(calls[0].text, 'utf8')).toBeLessThanOrEqual(50);
+    expect(calls[0].text).toMatch(/^汉+… ▍$/);
+  });
+
+  it('finishes only once a rate limit on the draft is over, so the delivery after it is not refused again', async () => {
+    const { channel, calls } = fakeChannel({ failSend: new DomainError(ErrorCode.RATE_LIMITED, 'slow down', { retryAfterMs: 400 }) });
+    const streamer = new ReplyStreamer(channel, target, { ...recorded, intervalMs: 50 });
+    const refusedAt = Date.now();
+    streamer.push('hello');
+    await sleep(30);
+    await streamer.finish();
+    expect(Date.now() - refusedAt).toBeGreaterThanOrEqual(390);
+    expect(calls).toEqual([]);
+  });
+
+  it('records that the draft is being sent before sending it, and marks a draft that repeats an unconfirmed one', async () => {
+    const { channel, calls } = fakeChannel();
+    const events: string[] = [];
+    const streamer = new ReplyStreamer(channel, target, {
+      intervalMs: 50,
+      beforeSend: async () => {
+        events.push(`before send (${calls.length} sent)`);
+        return { repeated: true };
+      },
+      notSent: async () => void events.push('not sent'),
+      onDraft: async (id) => void events.push(`draft ${id} (${calls.length} sent)`),
+    });
+    streamer.push('x'.repeat(120));
+    await expect.poll(() => events.length).toBe(2);
+    await streamer.finish();
+    expect(events).toEqual(['before send (0 sent)', 'draft m1 (1 sent)']);
+    expect(calls[0].text.startsWith(REPEAT_MARKER + 'xxx')).toBe(true);
+    expect(calls[0].text.length).toBeLessThanOrEqual(50);
+  });
+
+  it('keeps the repeat mark on the draft of an earlier attempt', async () => {
+    const { channel, calls } = fakeChannel();
+    const streamer = new ReplyStreamer(channel, target, { ...recorded, intervalMs: 50, existingDraftId: 'old', existingDraftRepeated: true });
+    streamer.push('again');
+    await expect.poll(() => calls.length).toBe(1);
+    await streamer.finish();
+    expect(calls).toMatchObject([{ op: 'edit', text: `${REPEAT_MARKER}again ▍` }]);
+  });
+
+  it('forgets the send of a draft the platform clearly refused, not of one that may have arrived', async () => {
+    for (const [failure, forgotten] of [
+      [new DomainError(ErrorCode.RATE_LIMITED, 'slow down', { retryAfterMs: 10 }), true],
+      [new DomainError(ErrorCode.TEMPORARY, 'connection reset'), false],
+    ] as const) {
+      const { channel, calls } = fakeChannel({ failSend: failure });
+      const notSent: string[] = [];
+      let tries = 0;
+      const streamer = new ReplyStreamer(channel, target, {
+        ...recorded,
+        intervalMs: 20,
+        beforeSend: async () => {
+          tries++;
+          return { repeated: false };
+        },
+        notSent: async () => void notSent.push(failure.code),
+      });
+      streamer.push('a');
+      await expect.poll(() => tries).toBe(1); // the first try failed
+      streamer.push('b'); // the next try sends the draft
+      await expect.poll(() => calls.length).toBe(1);
+      await streamer.finish();
+      expect(notSent).toEqual(forgotten ? [failure.code] : []);
+    }
+  });
+
   it('sends nothing while streaming on a channel that cannot edit', async () => {
     const { channel, calls } = fakeChannel({ edit: false });
-    const streamer = new ReplyStreamer(channel, target, { intervalMs: 10, onDraft: async () => undefined });
+    const streamer = new ReplyStreamer(channel, target, { ...recorded, intervalMs: 10 });
     streamer.push('hello');
     await sleep(40);
     expect(await streamer.finish()).toBeUndefined();

@@ -1,21 +1,23 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { TurnRepository } from '@switchboard/persistence';
-import { JobContext, JobMap, QUEUE_DRIVER, QueueDriver, isRetryable } from '@switchboard/queue';
-import { SessionLock } from '@switchboard/sessions';
+import { TurnWriteRefused } from '@switchboard/persistence';
+import { JobContext, JobMap, QUEUE_DRIVER, QueueDriver, isOutage, isRetryable } from '@switchboard/queue';
+import { SESSION_LOCK, type SessionLock } from '@switchboard/sessions';
+import { TurnFailure } from './turn-failure';
 import { TurnRunner } from './turn-runner';
 
 /**
  * Consumes `message.process` jobs: takes the session's lock (one run per session at a time) and
- * runs the turn. A job that will not run again marks its turn failed, which also ends the
- * message's pending state (PendingMessageSweeper).
+ * runs the turn. A job that will not run again gives up on its turn (marked failed, the chat
+ * told), which also ends the message's pending state (PendingMessageSweeper). A failure caused by
+ * an outage of the database or Redis is no attempt: the queue runs the job again once it is over.
  */
 @Injectable()
 export class MessageProcessor implements OnApplicationBootstrap {
   constructor(
     @Inject(QUEUE_DRIVER) private readonly queue: QueueDriver,
-    private readonly turns: TurnRepository,
-    private readonly lock: SessionLock,
-    private readonly runner: TurnRunner,
+    @Inject(SESSION_LOCK) private readonly lock: SessionLock,
+    @Inject(TurnRunner) private readonly runner: Pick<TurnRunner, 'run'>,
+    private readonly failure: TurnFailure,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -26,10 +28,12 @@ export class MessageProcessor implements OnApplicationBootstrap {
     const { messageId, sessionKey } = job.payload;
     const last = job.attempt >= job.maxAttempts;
     try {
-      await this.lock.run(sessionKey, () => this.runner.run(messageId, { last }));
+      await this.lock.run(sessionKey, (lease) => this.runner.run(messageId, { last, lease }));
     } catch (error) {
-      if (last || !isRetryable(error)) {
-        await this.turns.failMessage(messageId, error instanceof Error ? error.message : String(error));
+      // Superseded: another run holds the turn now and finishes it; giving up would fail its turn.
+      const superseded = error instanceof TurnWriteRefused && error.reason === 'superseded';
+      if (!isOutage(error) && !superseded && (last || !isRetryable(error))) {
+        await this.failure.giveUp(messageId, error instanceof Error ? error.message : String(error));
       }
       throw error;
     }

@@ -7,6 +7,7 @@ import { InProcessQueueDriver, JobMap } from '@switchboard/queue';
 import { InProcessSessionLock } from '@switchboard/sessions';
 import { inboundDm } from '@switchboard/testing';
 import { PendingMessageSweeper } from './pending-message.sweeper';
+import { TURN_FAILED_TEXT, TurnFailure } from './turn-failure';
 
 describe('PendingMessageSweeper', () => {
   let database: TestDatabase;
@@ -35,7 +36,7 @@ describe('PendingMessageSweeper', () => {
     const metrics = new SwitchboardMetrics();
     const config = configSchema.parse({ queue: { requeueAfterMs } });
     const lock = new InProcessSessionLock();
-    return { queue, metrics, lock, sweeper: new PendingMessageSweeper(queue, messages, turns, lock, metrics, config) };
+    return { queue, metrics, lock, sweeper: new PendingMessageSweeper(queue, messages, new TurnFailure(queue, turns, new SwitchboardMetrics()), lock, metrics, config) };
   }
 
   async function accept(chat: string) {
@@ -46,7 +47,11 @@ describe('PendingMessageSweeper', () => {
   }
 
   const queued = async () =>
-    (await database.db.prisma.queueJob.findMany({ orderBy: { createdAt: 'asc' } })).map((job) => ({ id: job.id, payload: job.payload }));
+    (await database.db.prisma.queueJob.findMany({ where: { name: 'message.process' }, orderBy: { createdAt: 'asc' } })).map((job) => ({
+      id: job.id,
+      payload: job.payload,
+    }));
+  const notices = async () => (await database.db.prisma.queueJob.findMany({ where: { name: 'channel.notify' } })).map((job) => ({ id: job.id, payload: job.payload }));
 
   it('queues every unfinished message under its own id, and leaves finished ones alone', async () => {
     const waiting = await accept('waiting');
@@ -57,6 +62,18 @@ describe('PendingMessageSweeper', () => {
     expect(await sweeper.sweep(new Date(Date.now() + 1_000), 'start')).toBe(1);
     expect(await queued()).toEqual([{ id: waiting.id, payload: { messageId: waiting.id, sessionKey: waiting.sessionKey } }]);
     expect((await metrics.messagesRequeued.get()).values).toEqual([expect.objectContaining({ labels: { reason: 'start' }, value: 1 })]);
+  });
+
+  it('queues the message of a turn resumed after a tool approval under the job id of that decision', async () => {
+    const message = await accept('approved');
+    // The decision (sb_decide_tool_call) made it pending again with a job id of its own: the queue
+    // still knows the completed job of the message's own id, and would add nothing under it.
+    const jobId = `${message.id}:0a1b2c3d`;
+    await database.db.prisma.pendingMessage.update({ where: { messageId: message.id }, data: { jobId } });
+    const { sweeper } = sweeperOn();
+
+    expect(await sweeper.sweep(new Date(Date.now() + 1_000), 'stale')).toBe(1);
+    expect(await queued()).toEqual([{ id: jobId, payload: { messageId: message.id, sessionKey: message.sessionKey } }]);
   });
 
   it('queues a message again only once it was last queued longer ago than the cutoff', async () => {
@@ -87,7 +104,7 @@ describe('PendingMessageSweeper', () => {
     await sweeper.onApplicationShutdown();
   });
 
-  it('fails the turn of a message whose job is dead instead of queueing it again for ever', async () => {
+  it('fails the turn of a message whose job is dead, and tells its chat once, instead of queueing it again for ever', async () => {
     const dead = await accept('dead-job');
     const waiting = await accept('still-waiting');
     // A job that ran out of attempts while the database was away: its turn was never failed.
@@ -99,10 +116,14 @@ describe('PendingMessageSweeper', () => {
     expect(await sweeper.sweep(new Date(Date.now() + 1_000), 'stale')).toBe(1);
     expect(await database.db.prisma.turn.findFirst({ where: { inboundMessageId: dead.id } })).toMatchObject({ status: 'failed' });
     expect(await messages.countPending(10)).toBe(1); // only the waiting one
+    expect(await notices()).toEqual([
+      { id: `turn-failed:${dead.id}`, payload: expect.objectContaining({ chatId: 'dead-job', text: TURN_FAILED_TEXT }) },
+    ]);
     expect((await queued()).map((job) => job.id).sort()).toEqual([dead.id, waiting.id].sort());
     expect((await metrics.messagesRequeued.get()).values).toEqual([expect.objectContaining({ labels: { reason: 'stale' }, value: 1 })]);
     // The next sweep past the interval has nothing of it left to do.
     expect(await sweeper.sweep(new Date(Date.now() + 60_000), 'stale')).toBe(1);
+    expect(await notices()).toHaveLength(1);
   });
 
   it('leaves a message whose session has a run in progress for a later sweep', async () => {

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectConfig, SwitchboardConfig } from '@switchboard/config';
 import { SwitchboardMetrics } from '@switchboard/observability';
-import { MessageRepository, PendingInbound, TurnRepository } from '@switchboard/persistence';
+import { MessageRepository, PendingInbound } from '@switchboard/persistence';
 import { QUEUE_DRIVER, QueueDriver } from '@switchboard/queue';
-import { SessionLock } from '@switchboard/sessions';
+import { SESSION_LOCK, type SessionLock } from '@switchboard/sessions';
+import { TurnFailure } from './turn-failure';
 
 const PAGE = 500;
 
@@ -15,8 +16,8 @@ const PAGE = 500;
  * Queueing again is harmless (the job id is the message id, and a finished turn sends nothing).
  * At start, every unfinished message is queued again at once. Every replica sweeps; a sweep
  * claims its rows, so two replicas never queue the same message in the same round.
- * A message whose job is dead (out of attempts, and its turn could not be failed then, e.g. the
- * database was away) is failed here instead: adding its job again would do nothing, for ever.
+ * A message whose job is dead (out of attempts, and giving up on its turn failed then) is given
+ * up here instead (failed, the chat told): adding its job again would do nothing, for ever.
  * A message whose session has a run in progress (a long web-chat turn, or the message waiting
  * behind another) is left for the next sweep: a job queued now would only hold a worker while it
  * waits for the session.
@@ -31,8 +32,8 @@ export class PendingMessageSweeper implements OnApplicationBootstrap, OnApplicat
   constructor(
     @Inject(QUEUE_DRIVER) private readonly queue: QueueDriver,
     private readonly messages: MessageRepository,
-    private readonly turns: TurnRepository,
-    private readonly lock: SessionLock,
+    private readonly failure: TurnFailure,
+    @Inject(SESSION_LOCK) private readonly lock: SessionLock,
     private readonly metrics: SwitchboardMetrics,
     @InjectConfig() private readonly config: SwitchboardConfig,
   ) {}
@@ -61,18 +62,18 @@ export class PendingMessageSweeper implements OnApplicationBootstrap, OnApplicat
       this.metrics.messagesRequeued.inc({ reason }, queued);
       if (due.length < PAGE || this.stopped) break;
     }
-    if (failed) this.logger.warn(`${failed} pending message(s) had a dead job: their turns are marked failed`);
+    if (failed) this.logger.warn(`${failed} pending message(s) had a dead job: their turns are marked failed and their chats told`);
     return requeued;
   }
 
-  private async requeue({ id, sessionKey }: PendingInbound): Promise<'queued' | 'failed' | 'busy'> {
+  private async requeue({ id, sessionKey, jobId }: PendingInbound): Promise<'queued' | 'failed' | 'busy'> {
     // Claimed all the same, so it is looked at again once the interval has passed.
     if (await this.lock.isHeld(sessionKey)) return 'busy';
-    if (await this.queue.isDead('message.process', id)) {
-      await this.turns.failMessage(id, 'its job ran out of attempts before the turn could be marked failed');
+    if (await this.queue.isDead('message.process', jobId)) {
+      await this.failure.giveUp(id, 'its job ran out of attempts before the turn could be marked failed');
       return 'failed';
     }
-    await this.queue.add('message.process', { messageId: id, sessionKey }, { jobId: id });
+    await this.queue.add('message.process', { messageId: id, sessionKey }, { jobId });
     return 'queued';
   }
 

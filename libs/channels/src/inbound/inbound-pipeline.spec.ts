@@ -5,9 +5,10 @@ import { SwitchboardMetrics } from '@switchboard/observability';
 import { MessageRepository, QueueJobRepository, SessionRepository } from '@switchboard/persistence';
 import { TestDatabase, openTestDatabase, uniquePlatform } from '@switchboard/persistence/security/testing-databases';
 import { AddJobOptions, InProcessQueueDriver, JobMap, QueueDriver } from '@switchboard/queue';
-import type { AccessPolicy } from '@switchboard/security';
-import { SessionService } from '@switchboard/sessions';
+import { AccessLists, type AccessPolicy, CommandPermissions, RuntimeSettings } from '@switchboard/security';
+import { InProcessTurnCancels, SessionService } from '@switchboard/sessions';
 import { inboundDm } from '@switchboard/testing';
+import { BusyInput } from './busy-input';
 import { InboundPipeline } from './inbound-pipeline';
 import { PendingBacklog } from './pending-backlog';
 
@@ -40,9 +41,9 @@ describe('InboundPipeline', () => {
     const config = configSchema.parse({ queue: { maxPending } });
     const metrics = new SwitchboardMetrics();
     const sessions = new SessionService(new SessionRepository(database.db), messages, config);
-    const allowAll = { evaluate: async () => ({ kind: 'allow', reason: 'allow_all_users' }) } as unknown as AccessPolicy;
+    const allowAll: Pick<AccessPolicy, 'evaluate'> = { evaluate: async () => ({ kind: 'allow', reason: 'allow_all_users' }) };
     const backlog = new PendingBacklog(messages, metrics, config);
-    return { backlog, pipeline: new InboundPipeline(sessions, allowAll, queue, metrics, new ChannelRegistry([]), backlog) };
+    return { backlog, metrics, pipeline: new InboundPipeline(sessions, allowAll, queue, metrics, new ChannelRegistry([]), backlog, new BusyInput(new InProcessTurnCancels(), new CommandPermissions(new RuntimeSettings(config), new AccessLists(new RuntimeSettings(config))), config)) };
   }
 
   const newQueue = () => new GatedQueue(new QueueJobRepository(database.db), { attempts: 3, backoffMs: 100, concurrency: 1 });
@@ -80,6 +81,24 @@ describe('InboundPipeline', () => {
     await database.db.prisma.pendingMessage.deleteMany(); // both answered
     await backlog.refresh();
     expect(await pipeline.accept(refused)).toBe('accepted');
+    await pipeline.queued();
+    await queue.close(0);
+  });
+
+  it('acks and drops a message that can never be stored, counting it invalid, and stores the next one', async () => {
+    const queue = newQueue();
+    queue.release();
+    const { pipeline, metrics } = pipelineWith(queue);
+    const platform = uniquePlatform();
+
+    // A Telegram update dated "yesterday", and a NUL character PostgreSQL cannot keep.
+    expect(await pipeline.accept(inboundDm(platform, '1', { receivedAt: new Date(Number.NaN) }))).toBe('invalid');
+    expect(await pipeline.accept(inboundDm(platform, '2', { text: 'a\u0000b' }))).toBe('invalid');
+    expect(await pipeline.accept(inboundDm(platform, '3', { chatId: 42 as unknown as string }))).toBe('invalid');
+    expect(await messages.countPending(10)).toBe(0);
+    expect((await metrics.messagesIn.get()).values).toEqual([expect.objectContaining({ labels: { platform, outcome: 'invalid' }, value: 3 })]);
+
+    expect(await pipeline.accept(inboundDm(platform, '4'))).toBe('accepted');
     await pipeline.queued();
     await queue.close(0);
   });

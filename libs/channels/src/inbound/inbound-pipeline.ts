@@ -1,19 +1,22 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ChannelRegistry, DomainError, ErrorCode, InboundMessage, InboundOutcome } from '@switchboard/core';
 import { SwitchboardMetrics } from '@switchboard/observability';
-import { QUEUE_DRIVER, QueueDriver } from '@switchboard/queue';
+import { QUEUE_DRIVER, QueueDriver, isOutage } from '@switchboard/queue';
 import { AccessPolicy } from '@switchboard/security';
 import { SessionService } from '@switchboard/sessions';
+import { BusyInput } from './busy-input';
+import { whyUnstorable } from './inbound-validation';
 import { PendingBacklog } from './pending-backlog';
 
 /** What happened to a message: an InboundOutcome, or refused for now because the backlog is full (thrown). */
 type PipelineOutcome = InboundOutcome | 'overloaded';
 
 /**
- * Everything between a channel adapter and the queue: security → session → persist (which
+ * Everything between a channel adapter and the queue: validate → security → session → persist (which
  * dedupes: a message stored before is not stored again) → enqueue. It resolves (and the adapter
  * acks the platform) once an accepted message is stored, without waiting for the queue; it never
- * calls the model. One log line and one metric per outcome.
+ * calls the model. One log line and one metric per outcome. A message that can never be stored is
+ * `invalid`: acked, so the platform stops delivering it, and dropped (every adapter gets this).
  */
 @Injectable()
 export class InboundPipeline {
@@ -23,17 +26,22 @@ export class InboundPipeline {
 
   constructor(
     private readonly sessions: SessionService,
-    private readonly access: AccessPolicy,
+    @Inject(AccessPolicy) private readonly access: Pick<AccessPolicy, 'evaluate'>,
     @Inject(QUEUE_DRIVER) private readonly queue: QueueDriver,
     private readonly metrics: SwitchboardMetrics,
     private readonly channels: ChannelRegistry,
     private readonly backlog: PendingBacklog,
+    private readonly busy: BusyInput,
   ) {}
 
   /** The InboundSink every adapter is started with. */
   readonly accept = async (message: InboundMessage): Promise<InboundOutcome> => {
     const started = performance.now();
-    const { outcome, reason } = await this.decide(message);
+    const { outcome, reason } = await this.decide(message).catch((error: unknown) => {
+      // Not stored: a retryable error, so the platform delivers it again once the store is back.
+      if (isOutage(error)) throw new DomainError(ErrorCode.TEMPORARY, 'the database is unreachable; try again later', { cause: error });
+      throw error;
+    });
     this.metrics.messagesIn.inc({ platform: message.platform, outcome });
     this.logger.log({
       msg: `inbound ${outcome}${reason ? `:${reason}` : ''}`,
@@ -54,6 +62,8 @@ export class InboundPipeline {
   };
 
   private async decide(message: InboundMessage): Promise<{ outcome: PipelineOutcome; reason?: string }> {
+    const unstorable = whyUnstorable(message);
+    if (unstorable) return { outcome: 'invalid', reason: unstorable };
     const decision = await this.access.evaluate(message);
     if (decision.reply) this.reply(message, decision.reply);
     if (decision.kind === 'ignore') return { outcome: 'ignored', reason: decision.reason };
@@ -65,6 +75,7 @@ export class InboundPipeline {
     const { session, message: stored, storedBeforeId } = await this.sessions.acceptInbound(message);
     // A redelivery is queued again too: the delivery that stored it may have died before queueing
     // it (a job that ran already finds its turn done and sends nothing).
+    if (stored) this.busy.arrived(stored, session);
     const toQueue = stored?.id ?? storedBeforeId;
     if (toQueue) this.queueAfterAck(toQueue, session.key);
     if (!stored) return { outcome: 'duplicate' };
@@ -98,7 +109,7 @@ export class InboundPipeline {
    * writes again and is told again.
    */
   private reply(message: InboundMessage, text: string): void {
-    const channel = this.channels.find(message.platform);
+    const channel = this.channels.find(message.platform, message.accountId);
     void channel
       ?.send(message, { text, replyToMessageId: message.platformMessageId })
       .catch((error: unknown) => this.logger.warn(`reply to ${message.platform}:${message.chatId} failed: ${error instanceof Error ? error.message : error}`));

@@ -1,5 +1,5 @@
-import { DomainError, ErrorCode, type InboundMessage, type InboundOutcome, type WebhookRequest } from '@switchboard/core';
-import { FAKE_TELEGRAM_TOKEN, FakeTelegramServer } from '@switchboard/testing';
+import { DomainError, ErrorCode, type InboundMessage, type WebhookRequest } from '@switchboard/core';
+import { FAKE_TELEGRAM_TOKEN, FakeTelegramServer, deferred, recordingSink } from '@switchboard/testing';
 import type { Update } from 'grammy/types';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import editedMessage from './fixtures/edited-message.json';
@@ -22,18 +22,9 @@ function adapter(options: Partial<TelegramAdapterOptions> = {}): TelegramAdapter
   return created;
 }
 
-/** A sink that records messages; `answer` decides each call's outcome (resolve, throw, or wait). */
-function recordingSink(answer: (message: InboundMessage, call: number) => Promise<InboundOutcome> = async () => 'accepted') {
-  const received: InboundMessage[] = [];
-  const sink = (message: InboundMessage) => {
-    received.push(message);
-    return answer(message, received.length);
-  };
-  return { sink, received };
-}
-
 function webhookRequest(body: unknown, secret: string | null = SECRET): WebhookRequest {
   return {
+    method: 'POST',
     accountId: 'default',
     headers: secret === null ? {} : { 'x-telegram-bot-api-secret-token': secret },
     rawBody: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
@@ -50,12 +41,6 @@ async function startedWebhookAdapter(answer?: Parameters<typeof recordingSink>[0
 
 function setWebhookElsewhere(): Promise<Response> {
   return fetch(`${fake.url}/bot${FAKE_TELEGRAM_TOKEN}/setWebhook?url=https://elsewhere.example.com/hook`);
-}
-
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => (resolve = done));
-  return { promise, resolve };
 }
 
 /** Resolves once `condition` holds, checking every 10 ms. */
@@ -116,6 +101,15 @@ describe('TelegramAdapter in webhook mode', () => {
     const { telegram, received } = await startedWebhookAdapter();
 
     expect((await telegram.handleWebhook(webhookRequest(body))).status).toBe(400);
+    expect(received).toEqual([]);
+  });
+
+  it('acks an authentic update it cannot read, without calling the sink, so Telegram does not deliver it again', async () => {
+    const { telegram, received } = await startedWebhookAdapter();
+    const update = fake.build.privateText('hi') as unknown as { message: Record<string, unknown> };
+    delete update.message.chat;
+
+    expect((await telegram.handleWebhook(webhookRequest(update))).status).toBe(200);
     expect(received).toEqual([]);
   });
 
@@ -260,9 +254,8 @@ describe('TelegramAdapter in polling mode', () => {
     const telegram = adapter({ mode: 'polling' });
     await telegram.start(sink);
 
-    const started = Date.now();
+    // The held long poll lasts as long as the test may: only an aborted poll lets stop() return.
     await telegram.stop();
-    expect(Date.now() - started).toBeLessThan(2_000);
     fake.queueUpdate(fake.build.privateText('after stop'));
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(received).toEqual([]);
@@ -287,17 +280,42 @@ describe('TelegramAdapter in polling mode', () => {
     await stopping;
   });
 
-  it('reports through healthProbe that Telegram ended polling', async () => {
+  it('keeps polling through a 409 Conflict from another poller, reporting it until polling resumed', async () => {
+    const { sink, received } = recordingSink();
     const telegram = adapter({ mode: 'polling' });
-    await telegram.start(recordingSink().sink);
-    expect(await telegram.healthProbe()).toEqual({ username: 'switchboard_test_bot' });
-    // Another instance switching to a webhook makes Telegram refuse getUpdates with 409; the
-    // queued update ends a long poll that may already be waiting.
-    await setWebhookElsewhere();
-    fake.queueUpdate(fake.build.privateText('wake up'));
+    await telegram.start(sink);
+    await fake.waitForCall((call) => call.params.apiMethod === 'getUpdates');
 
+    // A stale poller with the same token: Telegram ends the adapter's long poll with 409.
+    const stale = fetch(`${fake.url}/bot${FAKE_TELEGRAM_TOKEN}/getUpdates?timeout=1`).then((response) => response.json());
     await until(() => telegram.healthProbe().then(() => false, () => true));
-    await expect(telegram.healthProbe()).rejects.toMatchObject({ code: ErrorCode.PERMANENT, message: expect.stringContaining('409 Conflict') });
+    await expect(telegram.healthProbe()).rejects.toMatchObject({ message: expect.stringContaining('409 Conflict') });
+    await stale;
+
+    await until(() => telegram.healthProbe().then(() => true, () => false));
+    const update = fake.queueUpdate(fake.build.privateText('still here'));
+    await until(() => received.length === 1);
+    expect(received[0].text).toBe('still here');
+    await fake.waitForConfirmation(update);
+  });
+
+  it('keeps polling after Telegram refused getUpdates because a webhook was set elsewhere', async () => {
+    const { sink, received } = recordingSink();
+    await adapter({ mode: 'polling' }).start(sink);
+    await setWebhookElsewhere();
+    // Ends the waiting long poll; the next getUpdates meets the webhook and gets 409.
+    fake.queueUpdate(fake.build.privateText('wake up'));
+    await until(() => received.length === 1);
+
+    const next = fake.queueUpdate(fake.build.privateText('after the conflict'));
+    await fake.waitForConfirmation(next, 10_000);
+    expect(received.map((message) => message.text)).toEqual(['wake up', 'after the conflict']);
+    expect(fake.webhook).toBeUndefined();
+  });
+
+  it('declares polling as a long connection to hold under a lease, and webhook mode as none', () => {
+    expect(adapter({ mode: 'polling' }).longConnection).toEqual({ account: 'default', kind: 'polling' });
+    expect(adapter().longConnection).toBeUndefined();
   });
 });
 

@@ -2,14 +2,17 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import {
+  type CommandMenuEntry,
   DomainError,
   ErrorCode,
   isDomainError,
+  type Attachment,
   type ChannelAdapter,
   type ChannelCapabilities,
   type ChatTarget,
   type InboundMessage,
   type InboundSink,
+  type LongConnection,
   type OutboundAttachment,
   type OutboundMessage,
   type SentMessage,
@@ -18,8 +21,11 @@ import {
 } from '@switchboard/core';
 import { Bot, InputFile } from 'grammy';
 import type { Update } from 'grammy/types';
+import { Backoff } from '../backoff';
+import { storeUntilStopped } from '../inbound/store-until-stopped';
 import { callTelegram, isNotModified, toDomainError } from './telegram.errors';
 import { mapTelegramUpdate, type TelegramBotIdentity } from './telegram.mapper';
+import { TelegramMediaDownloader } from './telegram.media';
 
 /** The `telegram` config section, as far as the adapter needs it. */
 export interface TelegramAdapterOptions {
@@ -33,13 +39,18 @@ export interface TelegramAdapterOptions {
   apiRoot?: string;
   /** Defaults to `default`. */
   accountId?: string;
+  /** Largest inbound file downloaded (TELEGRAM_MAX_DOWNLOAD_BYTES); the Bot API's own limit is 20 MB. */
+  maxDownloadBytes?: number;
 }
 
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 // Only messages are mapped; asking for nothing else saves Telegram sending updates we would drop.
 const ALLOWED_UPDATES: ['message'] = ['message'];
-const SINK_RETRY_FIRST_MS = 500;
-const SINK_RETRY_MAX_MS = 30_000;
+// Polling cut off by Telegram (409 from another poller, 401, ...) starts again after 1 s, up to 30 s.
+const POLL_RETRY_FIRST_MS = 1_000;
+const POLL_RETRY_MAX_MS = 30_000;
+const DEFAULT_API_ROOT = 'https://api.telegram.org';
+const BOT_API_MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
 
 export class TelegramAdapter implements ChannelAdapter {
   readonly id = 'telegram';
@@ -53,14 +64,18 @@ export class TelegramAdapter implements ChannelAdapter {
     voice: false,
     maxTextLength: 4096,
   };
+  /** Long polling is one connection per bot token: one replica polls, under a lease. */
+  readonly longConnection: LongConnection | undefined;
 
   private readonly logger = new Logger(TelegramAdapter.name);
   private readonly bot: Bot;
-  private readonly accountId: string;
+  private readonly media: TelegramMediaDownloader;
+  readonly accountId: string;
   private identity: TelegramBotIdentity | undefined;
   private sink: InboundSink | undefined;
   private polling: Promise<void> | undefined;
   private pollingFailure: DomainError | undefined;
+  private readonly pollBackoff = new Backoff(POLL_RETRY_FIRST_MS, POLL_RETRY_MAX_MS);
   private stopping = new AbortController();
 
   constructor(private readonly options: TelegramAdapterOptions) {
@@ -68,9 +83,19 @@ export class TelegramAdapter implements ChannelAdapter {
       throw new DomainError(ErrorCode.INVALID_INPUT, 'Telegram webhook mode needs a webhookSecret');
     }
     this.accountId = options.accountId ?? 'default';
+    this.longConnection = options.mode === 'polling' ? { account: this.accountId, kind: 'polling' } : undefined;
     // grammy refuses an apiRoot with a trailing slash; a configured URL may well have one.
-    this.bot = new Bot(options.botToken, { client: { apiRoot: options.apiRoot?.replace(/\/+$/, '') } });
+    const apiRoot = (options.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, '');
+    this.bot = new Bot(options.botToken, { client: { apiRoot } });
+    const maxBytes = options.maxDownloadBytes ?? BOT_API_MAX_DOWNLOAD_BYTES;
+    this.media = new TelegramMediaDownloader(this.bot.api, { apiRoot, botToken: options.botToken, maxBytes });
     this.bot.use((ctx) => this.receivePolled(ctx.update));
+    // Polling that gets updates again waits 1 s after its next interruption, not the last delay doubled.
+    this.bot.api.config.use(async (call, method, payload, signal) => {
+      const result = await call(method, payload, signal);
+      if (method === 'getUpdates' && result.ok) this.pollBackoff.reset();
+      return result;
+    });
     // grammy's default handler stops polling on the first failing update. Only a sink failure
     // during stop() gets here (see receivePolled), and grammy then confirms that update anyway.
     this.bot.catch((error) => {
@@ -79,12 +104,15 @@ export class TelegramAdapter implements ChannelAdapter {
   }
 
   async start(sink: InboundSink): Promise<void> {
+    // Replaced before the first await, so a stop() while starting is seen by every later step.
+    const stopping = (this.stopping = new AbortController());
+    this.pollingFailure = undefined;
+    this.pollBackoff.reset();
     const me = await callTelegram('getMe', () => this.bot.api.getMe());
+    if (stopping.signal.aborted) return;
     this.identity = { id: me.id, username: me.username };
     // Polling needs the bot info; setting it spares grammy a second getMe.
     this.bot.botInfo = me;
-    this.stopping = new AbortController();
-    this.pollingFailure = undefined;
     this.sink = sink;
     if (this.options.mode === 'webhook') {
       const url = this.options.webhookUrl;
@@ -119,7 +147,9 @@ export class TelegramAdapter implements ChannelAdapter {
     try {
       message = this.map(update);
     } catch (error) {
-      return { status: 400, body: { error: `unreadable update: ${String(error)}` } };
+      // Authentic but unreadable: acked and dropped, or Telegram would deliver it again and again.
+      this.logger.warn(`Telegram update ${update.update_id} dropped, it cannot be read: ${String(error)}`);
+      return { status: 200 };
     }
     if (!message) return { status: 200 };
     try {
@@ -176,6 +206,14 @@ export class TelegramAdapter implements ChannelAdapter {
     );
   }
 
+  async setCommands(commands: CommandMenuEntry[]): Promise<void> {
+    await callTelegram('setMyCommands', () => this.bot.api.setMyCommands(commands.map(({ name, description }) => ({ command: name, description }))));
+  }
+
+  downloadAttachment(attachment: Attachment): Promise<Buffer> {
+    return this.media.download(attachment);
+  }
+
   async healthProbe(): Promise<Record<string, unknown>> {
     if (this.pollingFailure) throw this.pollingFailure;
     const me = await callTelegram('getMe', () => this.bot.api.getMe());
@@ -184,18 +222,41 @@ export class TelegramAdapter implements ChannelAdapter {
 
   /**
    * Resolves once grammy has deleted any webhook (Telegram refuses getUpdates while one is set)
-   * and begun long polling; `bot.start()` itself only settles when polling ends.
+   * and begun long polling, rejects if that first setup fails; polling then runs until stop().
    */
   private startPolling(): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.polling = this.bot.start({ allowed_updates: ALLOWED_UPDATES, onStart: () => resolve() }).catch((error: unknown) => {
-        // stop() during the setup aborts grammy's pending calls; that is not a failure.
-        if (this.stopping.signal.aborted) return resolve();
-        this.pollingFailure = toDomainError('getUpdates', error);
-        this.logger.error(`Telegram polling stopped: ${this.pollingFailure.message}`);
-        reject(this.pollingFailure);
-      });
+      // stop() during the setup aborts grammy's pending calls: start() then resolves, not started.
+      this.polling = this.pollUntilStopped(resolve, reject).finally(() => resolve());
     });
+  }
+
+  /**
+   * grammy ends polling for good on a 409 Conflict (another getUpdates with this token: a stale
+   * poller, or a webhook set meanwhile) and on a 401. Here polling starts again after a backoff
+   * (grammy deletes a webhook first), and healthProbe reports the failure until polling resumed.
+   */
+  private async pollUntilStopped(began: () => void, setupFailed: (error: DomainError) => void): Promise<void> {
+    let polled = false;
+    const onStart = () => {
+      polled = true;
+      this.pollingFailure = undefined;
+      began();
+    };
+    while (!this.stopping.signal.aborted) {
+      try {
+        await this.bot.start({ allowed_updates: ALLOWED_UPDATES, onStart });
+        return;
+      } catch (error) {
+        if (this.stopping.signal.aborted) return;
+        const failure = toDomainError('getUpdates', error);
+        if (!polled) return setupFailed(failure);
+        this.pollingFailure = failure;
+        const delayMs = this.pollBackoff.next();
+        this.logger.warn(`Telegram polling interrupted, polling again in ${delayMs} ms: ${failure.message}`);
+        await sleep(delayMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+      }
+    }
   }
 
   private map(update: Update): InboundMessage | null {
@@ -213,16 +274,9 @@ export class TelegramAdapter implements ChannelAdapter {
     const message = this.map(update);
     const sink = this.sink;
     if (!message || !sink) return;
-    for (let delay = SINK_RETRY_FIRST_MS; ; delay = Math.min(delay * 2, SINK_RETRY_MAX_MS)) {
-      try {
-        await sink(message);
-        return;
-      } catch (error) {
-        if (this.stopping.signal.aborted) throw error;
-        this.logger.warn(`Telegram update ${update.update_id} not stored, retrying in ${delay} ms: ${String(error)}`);
-        await sleep(delay, undefined, { signal: this.stopping.signal }).catch(() => undefined);
-      }
-    }
+    await storeUntilStopped(sink, message, this.stopping.signal, (error, delay) =>
+      this.logger.warn(`Telegram update ${update.update_id} not stored, retrying in ${delay} ms: ${String(error)}`),
+    );
   }
 
   private secretMatches(header: string | string[] | undefined): boolean {

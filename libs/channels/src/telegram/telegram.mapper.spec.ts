@@ -177,4 +177,18 @@ describe('mapTelegramUpdate', () => {
   ])('ignores %s', (_name, fixture) => {
     expect(mapTelegramUpdate(variant(fixture), context)).toBeNull();
   });
+
+  it('keeps a date it cannot read as sent, for the inbound pipeline to drop as invalid', () => {
+    const mapped = map(privateText, (message) => Object.assign(message, { date: 'yesterday' }));
+    expect(Number.isNaN(mapped!.receivedAt.getTime())).toBe(true);
+  });
+
+  it.each([
+    ['without a chat', (message: Message) => Object.assign(message, { chat: undefined })],
+    ['with a number for text', (message: Message) => Object.assign(message, { text: 42 })],
+    ['with entities that are no list', (message: Message) => Object.assign(message, { entities: 'bold' })],
+  ])('refuses a message %s as invalid input', (_name, change) => {
+    expect(() => map(groupMention, change)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
 });
+

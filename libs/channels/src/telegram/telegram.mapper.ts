@@ -1,4 +1,4 @@
-import type { Attachment, ChatType, InboundMessage, Sender } from '@switchboard/core';
+import { DomainError, ErrorCode, type Attachment, type ChatType, type InboundMessage, type Sender } from '@switchboard/core';
 import type { Message, MessageEntity, Update } from 'grammy/types';
 
 /** Who the bot is, from `getMe`: needed to tell mentions of it and replies to it apart. */
@@ -14,11 +14,15 @@ export interface TelegramMappingContext {
 
 /**
  * Maps a Telegram update to an InboundMessage, or `null` for updates the gateway does not act on
- * (edits, callbacks, joins and other service messages); those are still acknowledged.
+ * (edits, callbacks, joins and other service messages); those are still acknowledged. Values are
+ * taken as sent: the inbound pipeline validates every mapped message, so one that can never be
+ * stored (`"date": "yesterday"`, a NUL in the text) is acked, counted `invalid` and dropped there.
+ * An update whose structure cannot be read at all throws INVALID_INPUT.
  */
 export function mapTelegramUpdate(update: Update, context: TelegramMappingContext): InboundMessage | null {
   const message = update.message;
   if (!message) return null;
+  if (!isReadable(message)) throw new DomainError(ErrorCode.INVALID_INPUT, 'a message without a readable chat, text or entities');
   const text = message.text ?? message.caption ?? '';
   const attachments = attachmentsOf(message);
   if (text === '' && attachments.length === 0) return null;
@@ -44,6 +48,20 @@ export function mapTelegramUpdate(update: Update, context: TelegramMappingContex
     // Telegram's own timestamp, so a redelivered update maps to the same message.
     receivedAt: new Date(message.date * 1000),
   };
+}
+
+/** The parts the mapping reads into: a chat, and text, caption, entities and photo sizes of the right kinds. */
+function isReadable(message: Message): boolean {
+  const isObject = (value: unknown) => typeof value === 'object' && value !== null;
+  const optional = (value: unknown, ok: (value: unknown) => boolean) => value === undefined || ok(value);
+  return (
+    isObject(message.chat) &&
+    optional(message.text, (value) => typeof value === 'string') &&
+    optional(message.caption, (value) => typeof value === 'string') &&
+    optional(message.entities, Array.isArray) &&
+    optional(message.caption_entities, Array.isArray) &&
+    optional(message.photo, Array.isArray)
+  );
 }
 
 function chatTypeOf(message: Message, inTopic: boolean): ChatType {

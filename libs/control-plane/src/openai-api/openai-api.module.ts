@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AgentModule } from '@switchboard/agent';
+import { MetricsModule } from '@switchboard/observability';
+import { ProvidersModule } from '@switchboard/providers';
+import { SecurityModule } from '@switchboard/security';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ChatCompletionsController } from './chat-completions/chat-completions.controller';
@@ -10,10 +14,10 @@ import { ApiKeyRateLimiter } from './rate-limit/api-key-rate-limiter';
 
 /**
  * The OpenAI-compatible API: `POST /v1/chat/completions` and `GET /v1/models` with Switchboard
- * API keys. Needs the configuration, repositories, LlmRouter and metrics (global modules).
+ * API keys.
  */
 @Module({
-  imports: [ApiKeysModule],
+  imports: [AgentModule, ApiKeysModule, MetricsModule, ProvidersModule, SecurityModule],
   controllers: [ChatCompletionsController, ModelsController],
   providers: [ApiKeyGuard, ApiKeyRateLimitGuard, ApiKeyRateLimiter, ModelCatalog, CreateChatCompletionUseCase],
 })

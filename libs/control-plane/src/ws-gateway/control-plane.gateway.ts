@@ -1,31 +1,36 @@
-import { IncomingMessage, Server as HttpServer } from 'node:http';
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { IncomingMessage } from 'node:http';
+import { Inject, Logger, Optional } from '@nestjs/common';
+import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import type { WebSocket } from 'ws';
 import { InjectConfig, SwitchboardConfig } from '@switchboard/config';
 import { IpRules } from '@switchboard/security';
 import { METHOD_GROUPS, MethodGroup } from '../gateway-methods/method-group';
+import { CONTROL_PLANE_METRICS, type ControlPlaneMetrics } from '../ws/ports/control-plane-metrics.port';
+import { DEVICE_STORE, type DeviceStore } from '../ws/ports/device-store.port';
+import { GATEWAY_CREDENTIALS, type GatewayCredentials } from '../ws/ports/gateway-credentials.port';
+import { GATEWAY_SNAPSHOT, type GatewaySnapshot } from '../ws/ports/gateway-snapshot.port';
 import { DEVICE_REVOKED, REPLICA_BUS, type ReplicaBus } from '../ws/ports/replica-bus.port';
+import { CONTROL_PLANE_PATH } from '../ws/server/control-plane.options';
 import { ControlPlaneServer, ShutdownNotice } from '../ws/server/control-plane.server';
+import { UpgradeAdmission } from '../ws/server/control-plane.ws-adapter';
 import { CONTROL_PLANE_MODULE_OPTIONS, ControlPlaneModuleOptions } from './control-plane.module-definition';
-import { ConfigGatewayCredentials } from './ports/config-gateway-credentials';
-import { DatabaseDeviceStore } from './ports/database-device-store';
-import { GatewaySnapshotService } from './ports/gateway-snapshot.service';
-import { PrometheusControlPlaneMetrics } from './ports/prometheus-control-plane-metrics';
 
 /**
- * The WebSocket control plane of this gateway: the protocol server on the gateway's ports, with
- * every method group registered. The process attaches it to its HTTP server once the routes are
- * ready and closes it before the application, so clients get `shutdown` and 1012.
+ * The WebSocket control plane of this gateway, a Nest WebSocket gateway on the gateway's HTTP port
+ * (served by ControlPlaneWsAdapter, which the process installs with `admission`): the protocol
+ * server with every method group registered. The process closes it before the application, so
+ * clients get `shutdown` and 1012.
  */
-@Injectable()
-export class ControlPlaneGateway {
+@WebSocketGateway({ path: CONTROL_PLANE_PATH })
+export class ControlPlaneGateway implements OnGatewayInit, OnGatewayConnection {
   private readonly logger = new Logger('ControlPlane');
   private readonly server: ControlPlaneServer;
 
   constructor(
-    credentials: ConfigGatewayCredentials,
-    devices: DatabaseDeviceStore,
-    snapshot: GatewaySnapshotService,
-    metrics: PrometheusControlPlaneMetrics,
+    @Inject(GATEWAY_CREDENTIALS) credentials: GatewayCredentials,
+    @Inject(DEVICE_STORE) devices: DeviceStore,
+    @Inject(GATEWAY_SNAPSHOT) snapshot: GatewaySnapshot,
+    @Inject(CONTROL_PLANE_METRICS) metrics: ControlPlaneMetrics,
     private readonly ipRules: IpRules,
     @Inject(METHOD_GROUPS) groups: MethodGroup[],
     @InjectConfig() config: SwitchboardConfig,
@@ -38,6 +43,7 @@ export class ControlPlaneGateway {
         serverVersion: options.serverVersion,
         maxPayloadBytes: config.controlPlane.maxPayloadBytes,
         tickIntervalMs: config.controlPlane.tickMs,
+        maxUnauthenticatedPerIp: config.controlPlane.maxUnauthenticatedPerIp,
         deviceSignatureAuth: !credentials.configured,
         // Behind a trusted proxy, limits and backoff apply to the client it forwards for.
         clientIp: (request) => this.checkIp(request).clientIp || 'unknown',
@@ -55,9 +61,17 @@ export class ControlPlaneGateway {
     for (const group of groups) group.register(this.server);
   }
 
-  /** Starts answering WebSocket upgrades on the gateway's HTTP server. */
-  attach(httpServer: HttpServer): void {
-    this.server.attach(httpServer);
+  /** What ControlPlaneWsAdapter asks before each upgrade (IP rules, limits, frame size). */
+  get admission(): UpgradeAdmission {
+    return this.server;
+  }
+
+  afterInit(): void {
+    this.server.start();
+  }
+
+  handleConnection(ws: WebSocket, request: IncomingMessage): void {
+    this.server.accept(ws, request);
   }
 
   /** Tells every client (`shutdown`), closes them with 1012 and stops taking upgrades. */
@@ -76,14 +90,15 @@ export class ControlPlaneGateway {
     return this.server.disconnectDevice(deviceId, 'device revoked');
   }
 
+  // The rules of the upgrade path's surface (ROUTE_SURFACES: "/" is the control surface).
   private checkIp(request: IncomingMessage) {
-    return this.ipRules.check('control', request.socket.remoteAddress, request.headers['x-forwarded-for']);
+    return this.ipRules.checkRoute(request.url ?? '/', request.socket.remoteAddress, request.headers['x-forwarded-for']);
   }
 
   // CONTROL_IP_ALLOW / CONTROL_IP_DENY: a refused address gets HTTP 403 before any WebSocket frame.
   private admit(request: IncomingMessage): boolean {
     const result = this.checkIp(request);
-    if (!result.allowed) this.logger.warn(`refused ${result.clientIp || 'unknown address'} on control: ${result.reason}`);
+    if (!result.allowed) this.logger.warn(`refused ${result.clientIp || 'unknown address'} on ${result.surface}: ${result.reason}`);
     return result.allowed;
   }
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { SwitchboardConfig } from '@switchboard/config';
+import { AppLogger } from './app-logger';
 import { REDACTED_LOG_PATHS } from './redaction';
 
 const REQUEST_ID_HEADER = 'x-request-id';
@@ -15,6 +16,9 @@ export class LoggingModule {
     const pretty = config.log.pretty ?? Boolean(process.stdout.isTTY);
     return {
       module: LoggingModule,
+      global: true,
+      providers: [AppLogger],
+      exports: [AppLogger],
       imports: [
         LoggerModule.forRoot({
           pinoHttp: {

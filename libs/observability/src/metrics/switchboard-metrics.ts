@@ -21,7 +21,7 @@ export class SwitchboardMetrics {
   readonly messagesIn = fresh(
     new Counter({
       name: 'switchboard_messages_in_total',
-      help: 'Inbound messages by platform and pipeline outcome (accepted, duplicate, denied, ignored, rate_limited, overloaded).',
+      help: 'Inbound messages by platform and pipeline outcome (accepted, duplicate, denied, ignored, rate_limited, invalid, overloaded).',
       labelNames: ['platform', 'outcome'],
       registers: [],
     }),
@@ -31,6 +31,24 @@ export class SwitchboardMetrics {
     new Counter({
       name: 'switchboard_messages_out_total',
       help: 'Outbound messages sent to platforms.',
+      labelNames: ['platform'],
+      registers: [],
+    }),
+  );
+
+  readonly webhooksRejected = fresh(
+    new Counter({
+      name: 'switchboard_webhooks_rejected_total',
+      help: 'Webhook requests refused as not from the platform (wrong signature, secret or token: HTTP 401/403), by platform.',
+      labelNames: ['platform'],
+      registers: [],
+    }),
+  );
+
+  readonly repliesFailed = fresh(
+    new Counter({
+      name: 'switchboard_replies_failed_total',
+      help: 'Accepted messages given up on for good (their job dead-lettered or about to be; the chat is told): the model or the platform kept failing.',
       labelNames: ['platform'],
       registers: [],
     }),
@@ -53,12 +71,30 @@ export class SwitchboardMetrics {
     }),
   );
 
+  readonly leasesHeld = fresh(
+    new Gauge({
+      name: 'switchboard_leases_held',
+      help: 'Leases this process holds, by name (1 held, 0 not): which replica runs each singleton long connection, e.g. channel:telegram:default.',
+      labelNames: ['name'],
+      registers: [],
+    }),
+  );
+
   readonly llmLatency = fresh(
     new Histogram({
       name: 'switchboard_llm_request_duration_seconds',
       help: 'LLM request duration from call to last token, by provider, model and outcome.',
       labelNames: ['provider', 'model', 'outcome'],
       buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64],
+      registers: [],
+    }),
+  );
+
+  readonly llmTokens = fresh(
+    new Counter({
+      name: 'switchboard_llm_tokens_total',
+      help: 'Tokens of agent turns as the providers reported them, by provider, model and direction (in: prompt, out: answer).',
+      labelNames: ['provider', 'model', 'direction'],
       registers: [],
     }),
   );

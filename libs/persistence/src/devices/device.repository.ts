@@ -50,6 +50,21 @@ export interface NewDevicePairingRequest {
   at: Date;
 }
 
+/** Which requests count as open, and the bounds on how many may be. */
+export interface PairingRequestWindow {
+  /** Requests made at or before this time have expired. */
+  openSince: Date;
+  /** Unset: the request opens whatever else is open (a device paired at once). */
+  caps?: { perIp: number; total: number };
+}
+
+export type DevicePairingOutcome =
+  | { request: DevicePairingRequestRecord; created: boolean }
+  | { refused: 'per_ip' | 'total'; oldestRequestedAt: Date };
+
+// Serializes the opening of pairing requests (pg_advisory_xact_lock); any constant no other lock uses.
+const DEVICE_PAIRING_LOCK_KEY = '5311248127466730020';
+
 /**
  * Control-plane devices and their pairing requests, one row per device. Writes are conditional
  * updates, so two connects of one device, or two operators deciding at once, cannot both win.
@@ -78,48 +93,67 @@ export class DeviceRepository {
 
   /**
    * Opens a request, or returns the open one for the same role with `created: false`. A request
-   * for another role replaces the open one (a device has one open request at most).
+   * for another role replaces the open one (a device has one open request at most). A request is
+   * open until it is decided or `window.openSince` passes its time. With `window.caps`, no request
+   * opens while as many are open from its address (`per_ip`) or in all (`total`); `retryAt` is
+   * when the oldest of those closes. Expired requests of devices never paired are deleted here.
    */
-  async requestPairing(input: NewDevicePairingRequest): Promise<{ request: DevicePairingRequestRecord; created: boolean }> {
-    const existing = await this.db.prisma.device.findUnique({ where: { id: input.deviceId } });
-    if (existing?.status === 'pending' && existing.role === input.role) return { request: toRequest(existing), created: false };
-    const request = {
-      publicKey: input.publicKey,
-      clientId: input.clientId,
-      clientMode: input.clientMode,
-      displayName: input.displayName ?? null,
-      platform: input.platform ?? null,
-      role: input.role,
-      requestedScopes: input.scopes,
-      remoteIp: input.remoteIp,
-      requestedAt: input.at,
-      status: 'pending' as const,
-    };
-    const { count } = existing
-      ? await this.db.prisma.device.updateMany({
-          where: { id: input.deviceId, OR: [{ status: { not: 'pending' } }, { role: { not: input.role } }] },
-          data: request,
-        })
-      : await this.db.prisma.device.createMany({ data: [{ id: input.deviceId, ...request, createdAt: input.at }], skipDuplicates: true });
-    // Lost a race with another connect of this device: its request is the one to report.
-    if (count === 0) return this.requestPairing(input);
-    return { request: toRequest(await this.db.prisma.device.findUniqueOrThrow({ where: { id: input.deviceId } })), created: true };
+  async requestPairing(input: NewDevicePairingRequest, window: PairingRequestWindow): Promise<DevicePairingOutcome> {
+    return this.db.prisma.$transaction(async (tx) => {
+      // One request opens at a time (across replicas too), so the counts below stay true until it is written.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${DEVICE_PAIRING_LOCK_KEY}::bigint)`;
+      const open = { status: 'pending' as const, requestedAt: { gt: window.openSince } };
+      await tx.device.deleteMany({ where: { status: 'pending', roles: { isEmpty: true }, requestedAt: { lte: window.openSince } } });
+      const existing = await tx.device.findUnique({ where: { id: input.deviceId } });
+      if (existing && isOpen(existing, window.openSince) && existing.role === input.role) return { request: toRequest(existing), created: false };
+      if (window.caps) {
+        const bounds = [
+          { refused: 'per_ip' as const, where: { ...open, remoteIp: input.remoteIp }, max: window.caps.perIp },
+          { refused: 'total' as const, where: open, max: window.caps.total },
+        ];
+        for (const { refused, where, max } of bounds) {
+          if ((await tx.device.count({ where })) < max) continue;
+          const oldest = await tx.device.findFirstOrThrow({ where, orderBy: { requestedAt: 'asc' } });
+          return { refused, oldestRequestedAt: oldest.requestedAt as Date };
+        }
+      }
+      const request = {
+        publicKey: input.publicKey,
+        clientId: input.clientId,
+        clientMode: input.clientMode,
+        displayName: input.displayName ?? null,
+        platform: input.platform ?? null,
+        role: input.role,
+        requestedScopes: input.scopes,
+        remoteIp: input.remoteIp,
+        requestedAt: input.at,
+        status: 'pending' as const,
+      };
+      const row = existing
+        ? await tx.device.update({ where: { id: input.deviceId }, data: request })
+        : await tx.device.create({ data: { id: input.deviceId, ...request, createdAt: input.at } });
+      return { request: toRequest(row), created: true };
+    });
   }
 
-  async findPendingRequest(deviceId: string): Promise<DevicePairingRequestRecord | null> {
+  /** The device's request if it is open (requested after `openSince`). */
+  async findPendingRequest(deviceId: string, openSince: Date): Promise<DevicePairingRequestRecord | null> {
     const row = await this.db.prisma.device.findUnique({ where: { id: deviceId } });
-    return row?.status === 'pending' ? toRequest(row) : null;
+    return row && isOpen(row, openSince) ? toRequest(row) : null;
   }
 
-  async listPendingRequests(): Promise<DevicePairingRequestRecord[]> {
-    const rows = await this.db.prisma.device.findMany({ where: { status: 'pending' }, orderBy: { requestedAt: 'asc' } });
+  async listPendingRequests(openSince: Date): Promise<DevicePairingRequestRecord[]> {
+    const rows = await this.db.prisma.device.findMany({
+      where: { status: 'pending', requestedAt: { gt: openSince } },
+      orderBy: { requestedAt: 'asc' },
+    });
     return rows.map(toRequest);
   }
 
   /** Pairs the device for the requested role with exactly `scopes`; null when no request is open. */
-  async approve(deviceId: string, scopes: string[], at: Date, resolvedBy: string): Promise<PairedDeviceRecord | null> {
+  async approve(deviceId: string, scopes: string[], at: Date, resolvedBy: string, openSince: Date): Promise<PairedDeviceRecord | null> {
     const row = await this.db.prisma.device.findUnique({ where: { id: deviceId } });
-    if (row?.status !== 'pending') return null;
+    if (!row || !isOpen(row, openSince)) return null;
     const { count } = await this.db.prisma.device.updateMany({
       // Only the request that was read: not one that replaced it meanwhile.
       where: { id: deviceId, status: 'pending', role: row.role, requestedAt: row.requestedAt },
@@ -129,9 +163,9 @@ export class DeviceRepository {
   }
 
   /** Closes the open request; a device paired for another role stays paired. Null when none is open. */
-  async reject(deviceId: string, at: Date, resolvedBy: string): Promise<DevicePairingRequestRecord | null> {
+  async reject(deviceId: string, at: Date, resolvedBy: string, openSince: Date): Promise<DevicePairingRequestRecord | null> {
     const row = await this.db.prisma.device.findUnique({ where: { id: deviceId } });
-    if (row?.status !== 'pending') return null;
+    if (!row || !isOpen(row, openSince)) return null;
     const { count } = await this.db.prisma.device.updateMany({
       where: { id: deviceId, status: 'pending', role: row.role, requestedAt: row.requestedAt },
       data: row.roles.length > 0 ? { status: 'approved' } : { status: 'rejected', resolvedAt: at, resolvedBy },
@@ -165,6 +199,10 @@ export class DeviceRepository {
     });
     return count === 1;
   }
+}
+
+function isOpen(row: DeviceRow, openSince: Date): boolean {
+  return row.status === 'pending' && row.requestedAt !== null && row.requestedAt > openSince;
 }
 
 function toPaired(row: DeviceRow): PairedDeviceRecord {

@@ -60,8 +60,8 @@ describe.each(TEST_DATABASE_KINDS)('MessageRepository on %s', (kind) => {
       return (await messages.acceptInbound(identity, inboundDm(platform, '9', { text }), new Date())).message!;
     };
     const one = await accept('one');
-    const turn = await turns.begin(one.id);
-    await turns.saveGenerated(turn.id, one.sessionId, { text: 'reply to one', parts: ['reply to one'], model: 'echo:m' });
+    const turn = await turns.begin(one.id, 'run-1');
+    await turns.saveGenerated(turn.id, one.sessionId, { text: 'reply to one', parts: ['reply to one'], model: 'echo:m' }, 'run-1');
     const two = await accept('two');
     const three = await accept('three');
 
@@ -135,8 +135,8 @@ describe.each(TEST_DATABASE_KINDS)('MessageRepository on %s', (kind) => {
 
       const cutoff = later();
       expect(await messages.claimPendingToRequeue(cutoff, 500)).toEqual([
-        { id: first.message!.id, sessionKey: first.session.key },
-        { id: second.message!.id, sessionKey: second.session.key },
+        { id: first.message!.id, sessionKey: first.session.key, jobId: first.message!.id },
+        { id: second.message!.id, sessionKey: second.session.key, jobId: second.message!.id },
       ]);
       // Claimed rows count as queued at the cutoff: a sweep paging with it does not see them again.
       expect(await pendingIds(cutoff)).toEqual([]);
@@ -174,14 +174,14 @@ describe.each(TEST_DATABASE_KINDS)('MessageRepository on %s', (kind) => {
       const shown = await accept('s');
       const running = await accept('r');
 
-      const turnOf = (id: string) => turns.begin(id);
+      const turnOf = (id: string) => turns.begin(id, 'run-1');
       const deliveredTurn = await turnOf(delivered.id);
-      const saved = await turns.saveGenerated(deliveredTurn.id, delivered.sessionId, { text: 'x', parts: ['x'], model: null });
+      const saved = await turns.saveGenerated(deliveredTurn.id, delivered.sessionId, { text: 'x', parts: ['x'], model: null }, 'run-1');
       expect(await pendingIds(later())).toEqual([delivered.id, failed.id, shown.id, running.id]);
-      await turns.markPartDelivered(deliveredTurn.id, saved.parts[0].id, 'platform-1', true);
-      await turns.markFailed((await turnOf(failed.id)).id, 'gave up');
+      await turns.markPartDelivered(deliveredTurn.id, saved.parts[0].id, 'platform-1', 'run-1');
+      await turns.markFailed((await turnOf(failed.id)).id, 'gave up', 'run-1');
       const shownTurn = await turnOf(shown.id);
-      await turns.saveGenerated(shownTurn.id, shown.sessionId, { text: 'shown', parts: [], model: null }, 'delivered');
+      await turns.saveGenerated(shownTurn.id, shown.sessionId, { text: 'shown', parts: [], model: null }, 'run-1', 'delivered');
       await turnOf(running.id);
 
       expect(await pendingIds(new Date(Date.now() + 120_000))).toEqual([running.id]);

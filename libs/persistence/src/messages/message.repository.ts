@@ -22,10 +22,13 @@ export interface StoredInbound {
 }
 
 export interface HistoryEntry {
+  id: string;
   role: 'user' | 'assistant';
   text: string;
   senderName: string | null;
   createdAt: Date;
+  /** For an answer in a turn's history (TurnRepository.start): the id of the message it answers. */
+  replyTo?: string | null;
 }
 
 export interface HistoryWindow {
@@ -81,6 +84,8 @@ interface AcceptCall {
 export interface PendingInbound {
   id: string;
   sessionKey: string;
+  /** The job id to queue it with (the message id, or a resumed turn's own: see PendingMessage.jobId). */
+  jobId: string;
 }
 
 // In the order the messages were accepted, so that a session's messages are queued again in turn.
@@ -94,8 +99,8 @@ const CLAIM_PENDING: SqlStatement = {
     claimed AS (
       UPDATE "PendingMessage" p SET "queuedAt" = greatest(now(), $1::timestamptz)
       FROM due WHERE p."messageId" = due."messageId"
-      RETURNING p."messageId")
-    SELECT c."messageId" AS "id", s."key" AS "sessionKey"
+      RETURNING p."messageId", p."jobId")
+    SELECT c."messageId" AS "id", s."key" AS "sessionKey", coalesce(c."jobId", c."messageId"::text) AS "jobId"
     FROM claimed c JOIN "Message" m ON m."id" = c."messageId" JOIN "Session" s ON s."id" = m."sessionId"
     ORDER BY m."createdAt"`,
 };
@@ -110,12 +115,18 @@ const COUNT_PENDING: SqlStatement = {
 const HISTORY: SqlStatement = {
   name: 'message_history',
   text: `
-    SELECT "role"::text AS "role", "text", "senderName", "createdAt" FROM "Message"
-    WHERE "sessionId" = $1::uuid AND "role" IN ('user', 'assistant') AND "createdAt" <= $2::timestamptz
+    SELECT "id", "role"::text AS "role", "text", "senderName", "createdAt" FROM "Message"
+    WHERE "sessionId" = $1::uuid AND "role" IN ('user', 'assistant') AND "undoneAt" IS NULL AND "createdAt" <= $2::timestamptz
       AND ($3::timestamptz IS NULL OR "createdAt" > $3::timestamptz)
       AND ($4::uuid IS NULL OR "id" <> $4::uuid)
     ORDER BY "createdAt" DESC
     LIMIT $5`,
+};
+
+const COUNT_IN_CONVERSATION: SqlStatement = {
+  name: 'message_count_in_conversation',
+  text: `SELECT count(*)::int AS "count" FROM "Message"
+    WHERE "sessionId" = $1::uuid AND "role" IN ('user', 'assistant') AND "undoneAt" IS NULL AND ($2::timestamptz IS NULL OR "createdAt" > $2::timestamptz)`,
 };
 
 @Injectable()
@@ -173,6 +184,18 @@ export class MessageRepository {
   async history(sessionId: string, window: HistoryWindow): Promise<HistoryEntry[]> {
     const rows = await this.db.sql.query<HistoryEntry>(HISTORY, [sessionId, window.upTo, window.after, window.excludeId ?? null, window.limit]);
     return rows.reverse();
+  }
+
+  /** User and assistant messages of the session since its last reset (`after`), undone ones left out. */
+  async countInConversation(sessionId: string, after: Date | null): Promise<number> {
+    const [row] = await this.db.sql.query<{ count: number }>(COUNT_IN_CONVERSATION, [sessionId, after]);
+    return row.count;
+  }
+
+  /** Takes messages out of what the model sees (/undo); they stay stored, marked with the time. */
+  async markUndone(sessionId: string, ids: string[], at = new Date()): Promise<number> {
+    const { count } = await this.db.prisma.message.updateMany({ where: { sessionId, id: { in: ids }, undoneAt: null }, data: { undoneAt: at } });
+    return count;
   }
 
   /** Pending messages (accepted, turn not finished), counted up to `limit`. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
+import { createPglite } from '../pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import {
   DriverAdapterError,
@@ -67,7 +68,7 @@ export function pgliteMigrationFactory(db: PGlite): MigrationAdapterFactory {
     adapterName: 'pglite-prisma-adapter',
     connect: async () => track(opened, await connectPglite(db)),
     async connectToShadowDb() {
-      const shadowDb = await PGlite.create('memory://');
+      const shadowDb = await createPglite('memory://');
       const shadow = await connectPglite(shadowDb);
       shadow.dispose = () => shadowDb.close();
       return track(opened, shadow);

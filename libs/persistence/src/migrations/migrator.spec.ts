@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { createPglite } from '../pglite';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { postgresMigrationFactory } from './migration-adapters';
@@ -222,7 +223,7 @@ describe('Migrator on PGlite', () => {
   let db: PGlite;
 
   beforeEach(async () => {
-    db = await PGlite.create(path.join(temp.path, 'pglite'));
+    db = await createPglite(path.join(temp.path, 'pglite'));
   });
 
   afterEach(async () => {
@@ -237,7 +238,7 @@ describe('Migrator on PGlite', () => {
     expect(withSchemaEngine).not.toHaveBeenCalled();
     await migrator.close();
 
-    const { rows } = await db.query<MigrationRow>('SELECT migration_name, checksum, finished_at FROM _prisma_migrations');
+    const { rows } = await db.query<MigrationRow>('SELECT migration_name, checksum, finished_at FROM _prisma_migrations ORDER BY 1');
     expect(rows.map((row) => [row.migration_name, row.checksum])).toEqual(
       projectMigrations.map((name) => [name, checksumOf(projectPrismaDir, name)]),
     );

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { createPglite } from '../pglite';
 import pg from 'pg';
 import {
   type MigrationAdapterFactory,
@@ -158,7 +159,7 @@ export class Migrator {
     // Before the first migration there is no lock file yet; the engine wants one to diff from.
     migrationsList.lockfile.content ??= MIGRATION_LOCK;
     const files = loadSchemaFiles(this.prismaDir);
-    const scratch = await PGlite.create('memory://');
+    const scratch = await createPglite('memory://');
     try {
       return await this.withEngine(scratchPgliteMigrationFactory(scratch), async (engine) => {
         const { exitCode, stdout } = await engine.diff({

@@ -10,6 +10,7 @@ const at = (ms: number) => new Date(t0.getTime() + ms);
 function newRequest(platform: string, overrides: Partial<NewPairingRequest> = {}): NewPairingRequest {
   return {
     platform,
+    accountId: 'default',
     userId: 'u1',
     displayName: 'Ada',
     chatId: 'chat-1',
@@ -38,6 +39,7 @@ describe.each(TEST_DATABASE_KINDS)('PairingRepository on %s', (kind) => {
     expect(created).toEqual({
       id: expect.any(String),
       platform,
+      accountId: 'default',
       userId: 'u1',
       displayName: 'Ada',
       chatId: 'chat-1',

@@ -9,6 +9,8 @@ export type PairingStatus = 'pending' | 'approved' | 'expired' | 'revoked';
 export interface PairingRequest {
   id: string;
   platform: string;
+  /** The platform account (bot) the user wrote to. */
+  accountId: string;
   userId: string;
   displayName: string | null;
   chatId: string;
@@ -21,6 +23,7 @@ export interface PairingRequest {
 
 export interface NewPairingRequest {
   platform: string;
+  accountId: string;
   userId: string;
   displayName?: string;
   chatId: string;
@@ -43,7 +46,7 @@ export class PairingRepository {
 
   async create(request: NewPairingRequest): Promise<PairingRequest> {
     const row = await this.db.prisma.pairingRequest.create({ data: { ...request, status: 'pending' } });
-    return toRequest(row);
+    return toPairingRequest(row);
   }
 
   /** Pending requests of the platform that have not expired at `now`, optionally ignoring one user's. */
@@ -56,13 +59,13 @@ export class PairingRepository {
   /** The user's most recent request on the platform, whatever its status. */
   async findLatestForUser(platform: string, userId: string): Promise<PairingRequest | null> {
     const row = await this.db.prisma.pairingRequest.findFirst({ where: { platform, userId }, orderBy: { createdAt: 'desc' } });
-    return row ? toRequest(row) : null;
+    return row ? toPairingRequest(row) : null;
   }
 
   /** The request holding this code hash, whatever its status. */
   async findByCodeHash(codeHash: string): Promise<PairingRequest | null> {
     const row = await this.db.prisma.pairingRequest.findUnique({ where: { codeHash } });
-    return row ? toRequest(row) : null;
+    return row ? toPairingRequest(row) : null;
   }
 
   /** Pending, unexpired requests, oldest first; of one platform or of all. */
@@ -71,7 +74,7 @@ export class PairingRepository {
       where: { status: 'pending', expiresAt: { gt: now }, ...(platform === undefined ? {} : { platform }) },
       orderBy: { createdAt: 'asc' },
     });
-    return rows.map(toRequest);
+    return rows.map(toPairingRequest);
   }
 
   /** Moves a pending request to its final status; false when it was no longer pending. */
@@ -130,10 +133,12 @@ export class PairingRepository {
   }
 }
 
-function toRequest(row: PairingRow): PairingRequest {
+/** A stored pairing request as the domain sees it. */
+export function toPairingRequest(row: PairingRow): PairingRequest {
   return {
     id: row.id,
     platform: row.platform,
+    accountId: row.accountId,
     userId: row.userId,
     displayName: row.displayName,
     chatId: row.chatId,

@@ -17,7 +17,29 @@ export interface SessionRecord {
   lastActivityAt: Date;
   /** History before this instant is not sent to the model. */
   resetAt: Date | null;
+  /** The session's own settings (/model, /personality, /title, /reasoning, /busy); null: the configured default. */
+  settings: SessionSettings;
 }
+
+export interface SessionSettings {
+  /** "provider:model". */
+  model: string | null;
+  /** Name of a configured personality. */
+  personality: string | null;
+  title: string | null;
+  /** Reasoning effort asked of the model (/reasoning); null: the provider's default. */
+  reasoning: ReasoningLevel | null;
+  /** The model's thinking is shown in the chat (/reasoning show). */
+  showReasoning: boolean;
+  /** What a message arriving during an answer does here (/busy); null: AGENT_BUSY_MODE. */
+  busyMode: SessionBusyMode | null;
+}
+
+export const REASONING_LEVELS = ['off', 'low', 'medium', 'high'] as const;
+export type ReasoningLevel = (typeof REASONING_LEVELS)[number];
+
+export const SESSION_BUSY_MODES = ['interrupt', 'queue', 'merge'] as const;
+export type SessionBusyMode = (typeof SESSION_BUSY_MODES)[number];
 
 export interface SessionIdentity {
   key: string;
@@ -53,6 +75,11 @@ export class SessionRepository {
     await this.db.prisma.session.update({ where: { id }, data: { resetAt: at } });
   }
 
+  /** Changes the given settings; the others keep their value. */
+  async updateSettings(id: string, settings: Partial<SessionSettings>): Promise<void> {
+    await this.db.prisma.session.update({ where: { id }, data: settings });
+  }
+
   async list(options: { limit: number; offset: number; search?: string }): Promise<SessionPage> {
     const where = options.search ? { key: { contains: options.search } } : {};
     const [rows, totalCount] = await Promise.all([
@@ -84,5 +111,18 @@ export function toSession(row: SessionRow): SessionRecord {
     createdAt: row.createdAt,
     lastActivityAt: row.lastActivityAt,
     resetAt: row.resetAt,
+    // Rows of sb_accept_inbound carry only the busy mode (the inbound pipeline needs no other setting).
+    settings: {
+      model: row.model ?? null,
+      personality: row.personality ?? null,
+      title: row.title ?? null,
+      reasoning: oneOf(REASONING_LEVELS, row.reasoning),
+      showReasoning: row.showReasoning ?? false,
+      busyMode: oneOf(SESSION_BUSY_MODES, row.busyMode),
+    },
   };
+}
+
+function oneOf<T extends string>(values: readonly T[], value: string | null | undefined): T | null {
+  return values.includes(value as T) ? (value as T) : null;
 }

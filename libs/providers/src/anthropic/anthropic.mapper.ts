@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import type { LlmImage, LlmMessage, LlmToolCall, LlmToolDefinition } from '../llm-provider';
+import type { LlmImage, LlmMessage, LlmReasoningLevel, LlmToolCall, LlmToolDefinition } from '../llm-provider';
 import { type LlmStopReason, parseToolArguments } from '../provider-support';
 
 /** Anthropic takes the system prompt apart from the conversation. */
@@ -62,4 +62,18 @@ function imageBlock(image: LlmImage): Anthropic.ImageBlockParam {
 
 function toolUseBlock(call: LlmToolCall): Anthropic.ToolUseBlockParam {
   return { type: 'tool_use', id: call.id, name: call.name, input: parseToolArguments(call.arguments) };
+}
+
+// Extended thinking budgets per level; 1024 is the API's minimum.
+const THINKING_BUDGET: Record<Exclude<LlmReasoningLevel, 'off'>, number> = { low: 1_024, medium: 4_096, high: 16_384 };
+
+/**
+ * The thinking setting and max_tokens of a request. The thinking budget is spent out of
+ * max_tokens, which must exceed it, so the budget is added to the answer's own allowance.
+ */
+export function thinkingOf(level: LlmReasoningLevel | undefined, maxOutputTokens: number): { max_tokens: number; thinking?: Anthropic.ThinkingConfigParam } {
+  if (!level) return { max_tokens: maxOutputTokens };
+  if (level === 'off') return { max_tokens: maxOutputTokens, thinking: { type: 'disabled' } };
+  const budget = THINKING_BUDGET[level];
+  return { max_tokens: maxOutputTokens + budget, thinking: { type: 'enabled', budget_tokens: budget } };
 }

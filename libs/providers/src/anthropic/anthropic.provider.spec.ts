@@ -45,6 +45,12 @@ describe('AnthropicProvider', () => {
     });
   });
 
+  it("sends the request's output limit as max_tokens and no temperature, which its API does not take", async () => {
+    await collectEvents(provider().stream({ model: 'claude-test', messages, maxOutputTokens: 300, temperature: 0.5 }));
+
+    expect(server.requests[0].sampling).toEqual({ maxOutputTokens: 300, temperature: undefined });
+  });
+
   it('sends the images of a user message as base64 image blocks before its text', async () => {
     const withImage: LlmMessage[] = [{ role: 'user', content: 'Qu\'est-ce que c\'est ?', images: [{ mimeType: 'image/png', dataBase64: TINY_PNG_BASE64 }] }];
 
@@ -150,5 +156,29 @@ describe('AnthropicProvider', () => {
 
   it('reports the number of models in its health probe', async () => {
     await expect(provider().healthProbe()).resolves.toEqual({ baseUrl: server.anthropicBaseUrl, models: 2 });
+  });
+
+  it('maps the reasoning level to a thinking budget added to max_tokens, and off to thinking disabled', async () => {
+    for (let i = 0; i < 4; i++) server.enqueue({ text: 'ok' });
+    await collectEvents(provider().stream({ model: 'claude-test', messages, maxOutputTokens: 1000, reasoning: 'low' }));
+    await collectEvents(provider().stream({ model: 'claude-test', messages, maxOutputTokens: 1000, reasoning: 'high' }));
+    await collectEvents(provider().stream({ model: 'claude-test', messages, maxOutputTokens: 1000, reasoning: 'off' }));
+    await collectEvents(provider().stream({ model: 'claude-test', messages, maxOutputTokens: 1000 }));
+
+    expect(server.requests.map((request) => [request.body.thinking, request.body.max_tokens])).toEqual([
+      [{ type: 'enabled', budget_tokens: 1024 }, 2024],
+      [{ type: 'enabled', budget_tokens: 16384 }, 17384],
+      [{ type: 'disabled' }, 1000],
+      [undefined, 1000],
+    ]);
+  });
+
+  it('streams thinking_delta as reasoning events, apart from the text', async () => {
+    server.enqueue({ reasoning: 'Il dit bonjour.', text: 'Salut !' });
+
+    const events = await collectEvents(provider().stream({ model: 'claude-test', messages, reasoning: 'low' }));
+
+    expect(events.flatMap((event) => (event.type === 'reasoning' ? [event.delta] : [])).join('')).toBe('Il dit bonjour.');
+    expect(textOf(events)).toBe('Salut !');
   });
 });

@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { DomainError, ErrorCode } from '@switchboard/core';
 import type { LlmEvent, LlmProvider, LlmRequest, LlmToolCall } from '../llm-provider';
 import { apiErrorReader, toDomainError } from '../provider-errors';
-import { stopReasonOf, toAnthropicConversation, toAnthropicTool } from './anthropic.mapper';
+import { stopReasonOf, thinkingOf, toAnthropicConversation, toAnthropicTool } from './anthropic.mapper';
 
 const readFailure = apiErrorReader(Anthropic.APIError);
 
@@ -38,7 +38,7 @@ export class AnthropicProvider implements LlmProvider {
           system,
           messages,
           tools: request.tools?.length ? request.tools.map(toAnthropicTool) : undefined,
-          max_tokens: request.maxOutputTokens ?? DEFAULT_MAX_TOKENS,
+          ...thinkingOf(request.reasoning, request.maxOutputTokens ?? DEFAULT_MAX_TOKENS),
           // No temperature: API version 2026-10-21, which this SDK speaks, no longer has one.
           stream: true,
         },
@@ -67,6 +67,7 @@ export class AnthropicProvider implements LlmProvider {
           case 'content_block_delta': {
             const { delta } = event;
             if (delta.type === 'text_delta' && delta.text) yield { type: 'text', delta: delta.text };
+            if (delta.type === 'thinking_delta' && delta.thinking) yield { type: 'reasoning', delta: delta.thinking };
             const toolUse = toolUses.get(event.index);
             if (delta.type === 'input_json_delta' && toolUse) toolUse.arguments += delta.partial_json;
             break;

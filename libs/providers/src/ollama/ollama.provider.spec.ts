@@ -92,4 +92,22 @@ describe('OllamaProvider', () => {
   it('reports the number of models in its health probe', async () => {
     await expect(provider().healthProbe()).resolves.toEqual({ host: server.ollamaHost, models: 3 });
   });
+
+  it('maps the reasoning level to think (off is false) and leaves it out without one', async () => {
+    for (let i = 0; i < 3; i++) server.enqueue({ text: 'ok' });
+    await collectEvents(provider().stream({ model: 'llama-test', messages, reasoning: 'medium' }));
+    await collectEvents(provider().stream({ model: 'llama-test', messages, reasoning: 'off' }));
+    await collectEvents(provider().stream({ model: 'llama-test', messages }));
+
+    expect(server.requests.map((request) => request.body.think)).toEqual(['medium', false, undefined]);
+  });
+
+  it('streams message.thinking as reasoning events, apart from the text', async () => {
+    server.enqueue({ reasoning: 'A greeting.', text: 'Hello' });
+
+    const events = await collectEvents(provider().stream({ model: 'llama-test', messages, reasoning: 'low' }));
+
+    expect(events.flatMap((event) => (event.type === 'reasoning' ? [event.delta] : [])).join('')).toBe('A greeting.');
+    expect(textOf(events)).toBe('Hello');
+  });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode } from '@switchboard/core';
 import { Ollama, type ChatResponse, type Message, type Tool } from 'ollama';
-import type { LlmEvent, LlmMessage, LlmProvider, LlmRequest, LlmToolDefinition } from '../llm-provider';
+import type { LlmEvent, LlmMessage, LlmProvider, LlmReasoningLevel, LlmRequest, LlmToolDefinition } from '../llm-provider';
 import { type HttpFailure, toDomainError } from '../provider-errors';
 import { type LlmStopReason, parseToolArguments, textWithImageNotes } from '../provider-support';
 
@@ -29,11 +29,13 @@ export class OllamaProvider implements LlmProvider {
         messages: toOllamaMessages(request.messages),
         tools: request.tools?.length ? request.tools.map(toOllamaTool) : undefined,
         options: { num_predict: request.maxOutputTokens, temperature: request.temperature },
+        ...thinkOf(request.reasoning),
         stream: true,
       });
       let last: ChatResponse | undefined;
       let calledTools = false;
       for await (const part of stream) {
+        if (part.message.thinking) yield { type: 'reasoning', delta: part.message.thinking };
         if (part.message.content) yield { type: 'text', delta: part.message.content };
         // Ollama sends each call whole, with its arguments as an object and without an id.
         for (const call of part.message.tool_calls ?? []) {
@@ -89,6 +91,15 @@ function toOllamaMessages(messages: LlmMessage[]): Message[] {
     }),
     ...(message.role === 'tool' && { tool_name: toolNames.get(message.toolCallId ?? '') }),
   }));
+}
+
+/**
+ * `think`: false turns thinking off; the levels are passed as they are (gpt-oss takes effort
+ * levels). Unset: the model's default.
+ */
+export function thinkOf(level: LlmReasoningLevel | undefined): { think?: boolean | 'low' | 'medium' | 'high' } {
+  if (!level) return {};
+  return { think: level === 'off' ? false : level };
 }
 
 function toOllamaTool(tool: LlmToolDefinition): Tool {

@@ -4,7 +4,7 @@ import type {
   ChatCompletionFunctionTool,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import type { LlmImage, LlmMessage, LlmToolDefinition } from '../llm-provider';
+import type { LlmImage, LlmMessage, LlmReasoningLevel, LlmToolDefinition } from '../llm-provider';
 import type { LlmStopReason } from '../provider-support';
 
 type FinishReason = ChatCompletionChunk.Choice['finish_reason'];
@@ -53,4 +53,20 @@ export function stopReasonOf(finish: NonNullable<FinishReason>): LlmStopReason {
     default:
       return 'other';
   }
+}
+
+/** reasoning_effort, left out unless asked for: many compatible servers reject fields they do not know. */
+export function reasoningEffortOf(level: LlmReasoningLevel | undefined): { reasoning_effort?: 'none' | 'low' | 'medium' | 'high' } {
+  if (!level) return {};
+  return { reasoning_effort: level === 'off' ? 'none' : level };
+}
+
+/**
+ * The thinking text of a chunk: not in OpenAI's API (its models keep it hidden), but servers that
+ * copy it send it as `reasoning_content` (DeepSeek, vLLM, Qwen) or `reasoning` (OpenRouter, Ollama's).
+ */
+export function reasoningDelta(delta: ChatCompletionChunk.Choice['delta']): string | undefined {
+  const extra = delta as { reasoning_content?: unknown; reasoning?: unknown };
+  const text = extra.reasoning_content ?? extra.reasoning;
+  return typeof text === 'string' && text ? text : undefined;
 }

@@ -24,7 +24,7 @@ describe('OpenAiCompatibleProvider', () => {
   it('streams the scripted text in several deltas, then usage and the stop reason', async () => {
     server.enqueue({ text: 'Sunny all week, 24 °C.', chunks: 4, usage: { inputTokens: 12, outputTokens: 7 } });
 
-    const events = await collectEvents(provider().stream({ model: 'gpt-test', messages, maxOutputTokens: 100 }));
+    const events = await collectEvents(provider().stream({ model: 'gpt-test', messages, maxOutputTokens: 100, temperature: 0.4 }));
 
     expect(events.filter((event) => event.type === 'text')).toHaveLength(4);
     expect(textOf(events)).toBe('Sunny all week, 24 °C.');
@@ -32,7 +32,7 @@ describe('OpenAiCompatibleProvider', () => {
       { type: 'usage', inputTokens: 12, outputTokens: 7 },
       { type: 'done', stopReason: 'end' },
     ]);
-    expect(server.requests[0]).toMatchObject({ model: 'gpt-test', stream: true, systemText: 'Be brief.' });
+    expect(server.requests[0]).toMatchObject({ model: 'gpt-test', stream: true, systemText: 'Be brief.', sampling: { maxOutputTokens: 100, temperature: 0.4 } });
     expect(server.requests[0].body).toMatchObject({ max_tokens: 100, stream_options: { include_usage: true } });
     expect(server.requests[0].headers.authorization).toBe('Bearer sk-test');
   });
@@ -119,5 +119,24 @@ describe('OpenAiCompatibleProvider', () => {
 
   it('reports the number of models in its health probe', async () => {
     await expect(provider().healthProbe()).resolves.toEqual({ baseUrl: server.openaiBaseUrl, models: 1 });
+  });
+
+  it('asks for the reasoning effort of the request (off is "none") and leaves the field out without one', async () => {
+    for (let i = 0; i < 3; i++) server.enqueue({ text: 'ok' });
+    await collectEvents(provider().stream({ model: 'gpt-test', messages, reasoning: 'high' }));
+    await collectEvents(provider().stream({ model: 'gpt-test', messages, reasoning: 'off' }));
+    await collectEvents(provider().stream({ model: 'gpt-test', messages }));
+
+    expect(server.requests.map((request) => request.body.reasoning_effort)).toEqual(['high', 'none', undefined]);
+    expect('reasoning_effort' in server.requests[2].body).toBe(false);
+  });
+
+  it('streams reasoning_content deltas as reasoning events, apart from the text', async () => {
+    server.enqueue({ reasoning: 'The user asks about weather.', text: 'Sunny.' });
+
+    const events = await collectEvents(provider().stream({ model: 'gpt-test', messages }));
+
+    expect(events.flatMap((event) => (event.type === 'reasoning' ? [event.delta] : [])).join('')).toBe('The user asks about weather.');
+    expect(textOf(events)).toBe('Sunny.');
   });
 });

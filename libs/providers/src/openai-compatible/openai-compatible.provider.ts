@@ -3,7 +3,7 @@ import { DomainError, ErrorCode } from '@switchboard/core';
 import OpenAI from 'openai';
 import type { LlmEvent, LlmProvider, LlmRequest, LlmToolCall } from '../llm-provider';
 import { apiErrorReader, toDomainError } from '../provider-errors';
-import { stopReasonOf, toOpenAiMessage, toOpenAiTool } from './openai-compatible.mapper';
+import { reasoningDelta, reasoningEffortOf, stopReasonOf, toOpenAiMessage, toOpenAiTool } from './openai-compatible.mapper';
 
 const readFailure = apiErrorReader(OpenAI.APIError);
 
@@ -41,6 +41,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
           // max_tokens rather than max_completion_tokens: more compatible servers know it.
           max_tokens: request.maxOutputTokens,
           temperature: request.temperature,
+          ...reasoningEffortOf(request.reasoning),
           stream: true,
           stream_options: { include_usage: true },
         },
@@ -55,6 +56,8 @@ export class OpenAiCompatibleProvider implements LlmProvider {
         }
         const choice = chunk.choices[0];
         if (!choice) continue;
+        const thinking = reasoningDelta(choice.delta);
+        if (thinking) yield { type: 'reasoning', delta: thinking };
         if (choice.delta.content) yield { type: 'text', delta: choice.delta.content };
         // A call arrives as an opening delta (id, name) followed by fragments of its arguments.
         for (const part of choice.delta.tool_calls ?? []) {

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
 import {
   type AddJobOptions,
@@ -12,7 +12,8 @@ import {
   type QueueDefaults,
   type QueueDriver,
 } from '../queue-driver';
-import { DomainError, ErrorCode, MicroBatcher } from '@switchboard/core';
+import { MicroBatcher } from '@switchboard/core';
+import { QueueUnavailableError, isOutage, outageDelayMs } from '../outage';
 import { errorText, isRetryable, retryDelayMs } from '../retry-policy';
 
 export const BULLMQ_PREFIX = 'switchboard';
@@ -27,7 +28,7 @@ const STALLED_CHECK_MS = 5_000;
 type BulkJob = Parameters<Queue['addBulk']>[0][number];
 
 /**
- * BullMQ on Redis: for production and several replicas. Queues come from @nestjs/bullmq;
+ * BullMQ on Redis: for production and several replicas. Queues come from QueueModule;
  * workers are created here because handlers are registered at run time.
  */
 export class BullMqQueueDriver<M extends object> implements QueueDriver<M> {
@@ -59,7 +60,7 @@ export class BullMqQueueDriver<M extends object> implements QueueDriver<M> {
     });
     // With Redis down the command would wait for a reconnect forever; the caller (a webhook
     // waiting to ack) gets a retryable error instead. The job id makes a late add harmless.
-    const job = await withTimeout(adding, ADD_TIMEOUT_MS, () => new DomainError(ErrorCode.TEMPORARY, 'Redis did not accept the job in time'));
+    const job = await withTimeout(adding, ADD_TIMEOUT_MS, () => new QueueUnavailableError('Redis did not accept the job in time'));
     return decodeURIComponent(job.id!);
   }
 
@@ -78,7 +79,7 @@ export class BullMqQueueDriver<M extends object> implements QueueDriver<M> {
     if (this.workers.has(name)) throw new Error(`a handler for ${name} is already registered`);
     const worker = new Worker(
       this.queueFor(name).name,
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
         try {
           await handler({
             id: decodeURIComponent(job.id!),
@@ -88,6 +89,7 @@ export class BullMqQueueDriver<M extends object> implements QueueDriver<M> {
             maxAttempts: job.opts.attempts ?? 1,
           });
         } catch (error) {
+          if (isOutage(error)) await this.waitOutOutage(job, token, error);
           if (isRetryable(error)) throw error;
           throw new UnrecoverableError(errorText(error));
         }
@@ -116,6 +118,21 @@ export class BullMqQueueDriver<M extends object> implements QueueDriver<M> {
       () => this.logger.log(`consuming ${name}`),
       (error: Error) => this.logger.error(`worker ${name} not ready: ${error.message}`),
     );
+  }
+
+  /**
+   * The database or Redis is away: the job goes back to the delayed set without counting an
+   * attempt (BullMQ's moveToDelayed skips it), so an outage of any length uses none. With Redis
+   * itself away the move fails too; the job's lock then expires and the stalled check puts it
+   * back once Redis answers.
+   */
+  private async waitOutOutage(job: Job, token: string | undefined, error: unknown): Promise<never> {
+    // Starts without a counted attempt since the last one: the outages in a row for this job.
+    const outagesInARow = Math.max(1, job.attemptsStarted - job.attemptsMade);
+    const delay = outageDelayMs(outagesInARow);
+    this.logger.warn(`job ${job.name}/${job.id} waits ${delay} ms for an outage to end (no attempt used): ${errorText(error)}`);
+    await job.moveToDelayed(Date.now() + delay, token);
+    throw new DelayedError();
   }
 
   async counts(name: keyof M & string): Promise<QueueCounts> {

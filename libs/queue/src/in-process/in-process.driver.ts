@@ -12,12 +12,16 @@ import {
   type QueueDefaults,
   type QueueDriver,
 } from '../queue-driver';
+import { isOutage, outageDelayMs, retryDuringOutage } from '../outage';
 import { errorText, isRetryable, retryDelayMs } from '../retry-policy';
+
+/** A job in memory; `claimed` when its row is already ours (run again after an outage). */
+type ScheduledJob = StoredJob & { claimed?: boolean; outagesInARow?: number };
 
 interface Lane {
   handler: JobHandler<unknown>;
   concurrency: number;
-  ready: StoredJob[];
+  ready: ScheduledJob[];
   running: number;
 }
 
@@ -111,7 +115,7 @@ export class InProcessQueueDriver<M extends object> implements QueueDriver<M> {
     }
   }
 
-  private schedule(job: StoredJob): void {
+  private schedule(job: ScheduledJob): void {
     const lane = this.lanes.get(job.name);
     if (!lane || this.closing) return; // stays in the database until a handler is registered
     const wait = job.runAt.getTime() - Date.now();
@@ -141,20 +145,41 @@ export class InProcessQueueDriver<M extends object> implements QueueDriver<M> {
     }
   }
 
-  private async run(lane: Lane, job: StoredJob): Promise<void> {
+  private async run(lane: Lane, job: ScheduledJob): Promise<void> {
     try {
-      if (!(await this.jobs.claim(job.id))) return;
-      const attempt = job.attempts + 1;
-      try {
-        await lane.handler({ id: job.id, name: job.name, payload: job.payload, attempt, maxAttempts: job.maxAttempts });
-      } catch (error) {
-        await this.fail(job, attempt, error);
-        return;
-      }
-      await this.jobs.complete(job.id);
-      await this.pruneCompleted(job.name);
+      if (!job.claimed && !(await this.jobs.claim(job.id))) return;
     } catch (error) {
-      // The store failed: the row keeps its state and the job runs again at the next start.
+      if (isOutage(error)) return this.runAfterOutage({ ...job, claimed: false }, error);
+      // The row keeps its state and the job runs again at the next start.
+      this.logger.error(`queue store error on job ${job.name}/${job.id}: ${errorText(error)}`);
+      return;
+    }
+    const attempt = job.attempts + 1;
+    try {
+      await lane.handler({ id: job.id, name: job.name, payload: job.payload, attempt, maxAttempts: job.maxAttempts });
+    } catch (error) {
+      // The database was away: no attempt is used; the row stays ours ("active") meanwhile.
+      if (isOutage(error)) return this.runAfterOutage({ ...job, claimed: true }, error);
+      await this.store(job, () => this.fail(job, attempt, error));
+      return;
+    }
+    await this.store(job, () => this.jobs.complete(job.id));
+    await this.pruneCompleted(job.name);
+  }
+
+  private runAfterOutage(job: ScheduledJob, error: unknown): void {
+    const outagesInARow = (job.outagesInARow ?? 0) + 1;
+    const runAt = new Date(Date.now() + outageDelayMs(outagesInARow));
+    this.logger.warn(`job ${job.name}/${job.id} waits for an outage to end (no attempt used): ${errorText(error)}`);
+    this.schedule({ ...job, runAt, outagesInARow });
+  }
+
+  /** Records a job's outcome, waiting out an outage of the database. */
+  private async store(job: StoredJob, write: () => Promise<void>): Promise<void> {
+    try {
+      await retryDuringOutage(write);
+    } catch (error) {
+      // The row keeps its state and the job runs again at the next start.
       this.logger.error(`queue store error on job ${job.name}/${job.id}: ${errorText(error)}`);
     }
   }
@@ -174,7 +199,7 @@ export class InProcessQueueDriver<M extends object> implements QueueDriver<M> {
       .catch((error: unknown) => this.logger.warn(`pruning completed ${name} jobs failed: ${errorText(error)}`));
   }
 
-  private async fail(job: StoredJob, attempt: number, error: unknown): Promise<void> {
+  private async fail(job: ScheduledJob, attempt: number, error: unknown): Promise<void> {
     const reason = errorText(error);
     if (attempt >= job.maxAttempts || !isRetryable(error)) {
       this.logger.warn(`job ${job.name}/${job.id} dead after ${attempt} attempt(s): ${reason}`);
@@ -184,6 +209,6 @@ export class InProcessQueueDriver<M extends object> implements QueueDriver<M> {
     const runAt = new Date(Date.now() + retryDelayMs(attempt, job.backoffMs, error));
     this.logger.warn(`job ${job.name}/${job.id} attempt ${attempt} failed, retrying at ${runAt.toISOString()}: ${reason}`);
     await this.jobs.retryLater(job.id, runAt, reason);
-    this.schedule({ ...job, attempts: attempt, runAt, lastError: reason });
+    this.schedule({ ...job, attempts: attempt, runAt, lastError: reason, claimed: false, outagesInARow: 0 });
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectConfig, SwitchboardConfig, channelAccessConfig } from '@switchboard/config';
+import { channelAccessConfig } from '@switchboard/config';
+import { RuntimeSettings } from '../settings/runtime-settings';
 
 export type DmPolicy = 'pairing' | 'allowlist' | 'open' | 'disabled';
 
@@ -14,10 +15,17 @@ export interface ChannelAccess {
 // A platform without a block in the configuration gets the schema's defaults: default-deny.
 const DEFAULT_ACCESS: ChannelAccess = { allowedUsers: [], adminUsers: [], dmPolicy: 'pairing', allowedGroups: [] };
 
-/** The user and group lists of the configuration (the database allowlist is separate). */
+/**
+ * The user and group lists and DM policy of the configuration, with the operators' runtime
+ * changes (the DM policy may be one; the database allowlist is separate).
+ */
 @Injectable()
 export class AccessLists {
-  constructor(@InjectConfig() private readonly config: SwitchboardConfig) {}
+  constructor(private readonly settings: RuntimeSettings) {}
+
+  private get config() {
+    return this.settings.config;
+  }
 
   /** GATEWAY_ALLOW_ALL_USERS: anyone may talk to the agent in direct messages. */
   get allowAllUsers(): boolean {

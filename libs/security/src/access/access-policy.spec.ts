@@ -10,8 +10,10 @@ import { ApprovePairingUseCase } from '../pairing/use-cases/approve-pairing/appr
 import { RequestPairingUseCase } from '../pairing/use-cases/request-pairing/request-pairing.use-case';
 import { RateLimitStore } from '../rate-limit/rate-limit-store';
 import { UserRateLimiter } from '../rate-limit/user-rate-limiter';
+import { RuntimeSettings } from '../settings/runtime-settings';
 import { AccessLists } from './access-lists';
 import { AccessPolicy } from './access-policy';
+import { PairingCodeHasher } from '../pairing/pairing-code-hasher';
 
 const CODE = /\b[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}\b/;
 
@@ -20,6 +22,8 @@ function message(overrides: Partial<InboundMessage> & { userId?: string } = {}):
   const { userId = randomUUID(), ...rest } = overrides;
   return inboundDm('telegram', userId, { sender: { id: userId, displayName: 'Grace' }, ...rest });
 }
+
+const codes = new PairingCodeHasher(configSchema.parse({ security: { pairingCodeSecret: 'a-test-key-of-at-least-32-characters' } }));
 
 describe('AccessPolicy', () => {
   let database: TestDatabase;
@@ -34,7 +38,7 @@ describe('AccessPolicy', () => {
     const store = new RateLimitStore(config);
     stores.push(store);
     const rateLimiter = new UserRateLimiter(config, store);
-    return new AccessPolicy(new AccessLists(config), allowlist, new RequestPairingUseCase(pairing, clock), rateLimiter);
+    return new AccessPolicy(new AccessLists(new RuntimeSettings(config)), allowlist, new RequestPairingUseCase(pairing, codes, clock), rateLimiter);
   }
 
   beforeAll(async () => {
@@ -60,7 +64,7 @@ describe('AccessPolicy', () => {
       const first = await gate.evaluate(stranger);
       const code = first.kind === 'pairing' ? CODE.exec(first.reply)?.[0] : undefined;
 
-      await new ApprovePairingUseCase(pairing, allowlist, clock).execute('slack', code as string, 'cli');
+      await new ApprovePairingUseCase(pairing, allowlist, codes, clock).execute('slack', code as string, 'cli');
 
       expect(await gate.evaluate({ ...stranger, platformMessageId: randomUUID() })).toEqual({ kind: 'allow', reason: 'allowlisted' });
     });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configSchema } from '@switchboard/config';
 import { AccessLists } from '../access/access-lists';
+import { RuntimeSettings } from '../settings/runtime-settings';
 import { CommandPermissions, parseCommandPermissions } from './command-permissions';
 
 function permissions(commandPermissions?: string): CommandPermissions {
@@ -8,7 +9,8 @@ function permissions(commandPermissions?: string): CommandPermissions {
     security: { commandPermissions, adminUsers: ['root'] },
     telegram: { adminUsers: ['tg-admin'] },
   });
-  return new CommandPermissions(config, new AccessLists(config));
+  const settings = new RuntimeSettings(config);
+  return new CommandPermissions(settings, new AccessLists(settings));
 }
 
 function parseError(value: string): string {
@@ -28,6 +30,13 @@ describe('CommandPermissions', () => {
     expect(rules.canRun('telegram', 'root', '/model')).toBe(true);
     expect(rules.canRun('telegram', 'tg-admin', '/model')).toBe(true);
     expect(rules.canRun('telegram', 'someone', '/model')).toBe(false);
+  });
+
+  it("keeps an unlisted command to admins when that is the command's own default, and the setting can open it", () => {
+    expect(rules.canRun('telegram', 'someone', '/purge', 'admins')).toBe(false);
+    expect(rules.canRun('telegram', 'root', '/purge', 'admins')).toBe(true);
+    expect(rules.canRun('telegram', 'someone', '/reset', 'admins')).toBe(true);
+    expect(rules.canRun('telegram', 'someone', '/help', 'admins')).toBe(true);
   });
 
   it('takes platform admins from that platform only', () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigError, InjectConfig, SwitchboardConfig } from '@switchboard/config';
+import { ConfigError } from '@switchboard/config';
 import { AccessLists } from '../access/access-lists';
+import { RuntimeSettings } from '../settings/runtime-settings';
 
 /** Who may run one command: everyone allowed, or admins and/or some user ids. */
 export type CommandRule = { everyone: true } | { everyone: false; admins: boolean; userIds: string[] };
@@ -13,22 +14,28 @@ const EXPECTED = 'expected command:admins, command:everyone or command:<id>,<id>
 /**
  * Slash command permissions from security.commandPermissions, e.g. "model:admins;reset:everyone;debug:123,456".
  * They apply to users the access policy already let in; commands not listed are open to all of them.
+ * An operator's change (RuntimeSettings) applies from the next command on.
  */
 @Injectable()
 export class CommandPermissions {
-  private readonly rules: ReadonlyMap<string, CommandRule>;
+  private rules: ReadonlyMap<string, CommandRule>;
 
   constructor(
-    @InjectConfig() config: SwitchboardConfig,
+    settings: RuntimeSettings,
     private readonly lists: AccessLists,
   ) {
-    this.rules = parseCommandPermissions(config.security.commandPermissions ?? '');
+    this.rules = parseCommandPermissions(settings.config.security.commandPermissions ?? '');
+    settings.onChange(({ config }) => (this.rules = parseCommandPermissions(config.security.commandPermissions ?? '')));
   }
 
-  /** Whether an allowed user may run the command ("/model", "model" or "/model@bot"). */
-  canRun(platform: string, userId: string, command: string): boolean {
+  /**
+   * Whether an allowed user may run the command ("/model", "model" or "/model@bot"). A command the
+   * setting does not list is open to `unlisted`: everyone, or admins only.
+   */
+  canRun(platform: string, userId: string, command: string, unlisted: 'everyone' | 'admins' = 'everyone'): boolean {
     const rule = this.rules.get(commandName(command));
-    if (!rule || rule.everyone) return true;
+    if (!rule) return unlisted === 'everyone' || ALWAYS_OPEN.has(commandName(command)) || this.isAdmin(platform, userId);
+    if (rule.everyone) return true;
     return (rule.admins && this.isAdmin(platform, userId)) || rule.userIds.includes(userId);
   }
 

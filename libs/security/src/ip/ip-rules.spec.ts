@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configSchema } from '@switchboard/config';
+import { RuntimeSettings } from '../settings/runtime-settings';
 import { IpRules } from './ip-rules';
 
 type SecuritySettings = Partial<Record<'trustedProxies' | 'webhookIpAllow' | 'webhookIpDeny' | 'adminIpAllow' | 'adminIpDeny' | 'controlIpAllow' | 'controlIpDeny', string[]>>;
 
-const rules = (security: SecuritySettings) => new IpRules(configSchema.parse({ security }));
+const rules = (security: SecuritySettings) => new IpRules(new RuntimeSettings(configSchema.parse({ security })));
 
 describe('IpRules', () => {
   it('allows every address on a surface without lists', () => {
@@ -72,6 +73,16 @@ describe('IpRules', () => {
     it('refuses a chain with garbage right of a trusted proxy', () => {
       expect(ip.check('webhook', '10.0.0.1', 'not-an-ip, 172.16.0.2')).toEqual({ allowed: false, clientIp: '', reason: 'bad_address' });
     });
+  });
+
+  it('follows an operator\'s change of the trusted proxies from the next request', () => {
+    const settings = new RuntimeSettings(configSchema.parse({ security: { trustedProxies: ['10.0.0.1'] } }));
+    const ip = new IpRules(settings);
+    expect(ip.isTrustedProxy('10.0.0.1')).toBe(true);
+    settings.apply(new Map([['security.trustedProxies', ['10.0.0.2']]]));
+    expect(ip.isTrustedProxy('10.0.0.1')).toBe(false);
+    expect(ip.check('webhook', '10.0.0.2', '203.0.113.5').clientIp).toBe('203.0.113.5');
+    expect(ip.check('webhook', '10.0.0.1', '203.0.113.5').clientIp).toBe('10.0.0.1');
   });
 
   it('refuses invalid entries at construction, naming each one and its setting', () => {

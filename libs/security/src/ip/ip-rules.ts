@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigError, InjectConfig, SwitchboardConfig } from '@switchboard/config';
+import { ConfigError, SwitchboardConfig } from '@switchboard/config';
+import { RuntimeSettings } from '../settings/runtime-settings';
 import { AddressList, normalizeAddress, parseAddressList } from './address-list';
+import { RouteSurface, surfaceOfPath } from './route-surfaces';
 
 /** Which HTTP surface a request reaches; each has its own allow and deny lists. */
 export type IpSurface = 'webhook' | 'admin' | 'control';
@@ -14,39 +16,34 @@ export interface IpCheck {
   reason?: IpRefusal;
 }
 
+export interface RouteCheck extends IpCheck {
+  /** Undefined for a path outside ROUTE_SURFACES (no route serves it). */
+  surface: RouteSurface | undefined;
+}
+
 interface SurfaceRules {
   allow: AddressList;
   deny: AddressList;
 }
 
+interface CompiledRules {
+  trustedProxies: AddressList;
+  surfaces: Record<IpSurface, SurfaceRules>;
+}
+
 /**
- * IP allow/deny lists per surface from the security config. Deny wins; an empty allow list
- * allows every address. Behind trusted proxies the client is read from X-Forwarded-For.
+ * IP allow/deny lists per surface from the security config, with the operators' runtime changes
+ * (RuntimeSettings: in force from the next request). Deny wins; an empty allow list allows every
+ * address. Behind trusted proxies the client is read from X-Forwarded-For.
  */
 @Injectable()
 export class IpRules {
-  private readonly trustedProxies: AddressList;
-  private readonly surfaces: Record<IpSurface, SurfaceRules>;
+  // Replaced whole on a change, so a request never sees half of one.
+  private lists: CompiledRules;
 
-  constructor(@InjectConfig() config: SwitchboardConfig) {
-    const s = config.security;
-    const problems: string[] = [];
-    this.trustedProxies = parseAddressList('TRUSTED_PROXIES', s.trustedProxies, problems);
-    this.surfaces = {
-      webhook: {
-        allow: parseAddressList('WEBHOOK_IP_ALLOW', s.webhookIpAllow, problems),
-        deny: parseAddressList('WEBHOOK_IP_DENY', s.webhookIpDeny, problems),
-      },
-      admin: {
-        allow: parseAddressList('ADMIN_IP_ALLOW', s.adminIpAllow, problems),
-        deny: parseAddressList('ADMIN_IP_DENY', s.adminIpDeny, problems),
-      },
-      control: {
-        allow: parseAddressList('CONTROL_IP_ALLOW', s.controlIpAllow, problems),
-        deny: parseAddressList('CONTROL_IP_DENY', s.controlIpDeny, problems),
-      },
-    };
-    if (problems.length) throw new ConfigError(problems);
+  constructor(settings: RuntimeSettings) {
+    this.lists = compile(settings.config);
+    settings.onChange(({ config }) => (this.lists = compile(config)));
   }
 
   /**
@@ -56,10 +53,27 @@ export class IpRules {
   check(surface: IpSurface, remoteAddress: string | undefined, forwardedFor?: string | string[]): IpCheck {
     const clientIp = this.clientAddress(remoteAddress, forwardedFor);
     if (clientIp === undefined) return { allowed: false, clientIp: '', reason: 'bad_address' };
-    const rules = this.surfaces[surface];
+    const rules = this.lists.surfaces[surface];
     if (rules.deny.has(clientIp)) return { allowed: false, clientIp, reason: 'ip_denied' };
     if (rules.allow.size > 0 && !rules.allow.has(clientIp)) return { allowed: false, clientIp, reason: 'ip_not_allowed' };
     return { allowed: true, clientIp };
+  }
+
+  /** Whether a (normalized) peer address is one of the trusted proxies in force. */
+  isTrustedProxy(address: string): boolean {
+    return this.lists.trustedProxies.has(address);
+  }
+
+  /**
+   * The rules of the surface `url` belongs to (see ROUTE_SURFACES). `health`, and paths no route
+   * serves, are open to every address.
+   */
+  checkRoute(url: string, remoteAddress: string | undefined, forwardedFor?: string | string[]): RouteCheck {
+    const surface = surfaceOfPath(url);
+    if (surface === undefined || surface === 'health') {
+      return { allowed: true, clientIp: this.clientAddress(remoteAddress, forwardedFor) ?? '', surface };
+    }
+    return { ...this.check(surface, remoteAddress, forwardedFor), surface };
   }
 
   /**
@@ -69,9 +83,9 @@ export class IpRules {
    */
   private clientAddress(remoteAddress: string | undefined, forwardedFor?: string | string[]): string | undefined {
     let client = remoteAddress === undefined ? undefined : normalizeAddress(remoteAddress);
-    if (client === undefined || !this.trustedProxies.has(client)) return client;
+    if (client === undefined || !this.lists.trustedProxies.has(client)) return client;
     const hops = [forwardedFor ?? []].flat().join(',').split(',').filter((hop) => hop.trim() !== '');
-    while (hops.length > 0 && this.trustedProxies.has(client)) {
+    while (hops.length > 0 && this.lists.trustedProxies.has(client)) {
       const hop = normalizeAddress(hops.pop() as string);
       // Garbage written after a trusted proxy means the chain cannot be believed.
       if (hop === undefined) return undefined;
@@ -79,4 +93,27 @@ export class IpRules {
     }
     return client;
   }
+}
+
+/** The lists of the settings; a ConfigError names every entry that is not an address or range. */
+function compile(config: SwitchboardConfig): CompiledRules {
+  const s = config.security;
+  const problems: string[] = [];
+  const trustedProxies = parseAddressList('TRUSTED_PROXIES', s.trustedProxies, problems);
+  const surfaces = {
+    webhook: {
+      allow: parseAddressList('WEBHOOK_IP_ALLOW', s.webhookIpAllow, problems),
+      deny: parseAddressList('WEBHOOK_IP_DENY', s.webhookIpDeny, problems),
+    },
+    admin: {
+      allow: parseAddressList('ADMIN_IP_ALLOW', s.adminIpAllow, problems),
+      deny: parseAddressList('ADMIN_IP_DENY', s.adminIpDeny, problems),
+    },
+    control: {
+      allow: parseAddressList('CONTROL_IP_ALLOW', s.controlIpAllow, problems),
+      deny: parseAddressList('CONTROL_IP_DENY', s.controlIpDeny, problems),
+    },
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return { trustedProxies, surfaces };
 }

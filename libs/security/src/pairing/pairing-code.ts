@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 
 // No 0/O or 1/I: codes are read off a phone screen and typed elsewhere.
 export const PAIRING_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -20,9 +20,4 @@ export function generatePairingCode(): string {
 export function normalizePairingCode(input: string): string | undefined {
   const code = input.replace(/[\s-]/g, '').toUpperCase();
   return CODE_PATTERN.test(code) ? code : undefined;
-}
-
-/** What the database keeps instead of the code. */
-export function hashPairingCode(code: string): string {
-  return createHash('sha256').update(code).digest('hex');
 }

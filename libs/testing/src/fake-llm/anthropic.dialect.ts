@@ -1,6 +1,6 @@
 import type { FakeLlmError, FakeLlmToolCall } from './fake-llm.types';
 import { fakeId, splitIntoChunks } from './fake-llm.text';
-import { errorMessage, type LlmDialect, type ReplyPlan, type ReplyStream } from './llm-dialect';
+import { errorMessage, type LlmDialect, numberField, type ReplyPlan, type ReplyStream } from './llm-dialect';
 
 const ERROR_TYPES: Record<number, string> = {
   400: 'invalid_request_error',
@@ -48,6 +48,8 @@ export const anthropicDialect: LlmDialect = {
 
   isStream: (body) => body.stream === true,
 
+  sampling: (body) => ({ maxOutputTokens: numberField(body.max_tokens), temperature: numberField(body.temperature) }),
+
   validate(body) {
     for (const field of ['model', 'messages', 'max_tokens']) {
       if (body[field] === undefined) return { status: 400, message: `${field}: Field required` };
@@ -77,6 +79,15 @@ export const anthropicDialect: LlmDialect = {
     );
     out.write(frame('ping'));
     let index = 0;
+    if (plan.reasoning.length) {
+      out.write(frame('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } }));
+      for (const thinking of plan.reasoning) {
+        await out.delta(frame('content_block_delta', { index, delta: { type: 'thinking_delta', thinking } }));
+      }
+      out.write(frame('content_block_delta', { index, delta: { type: 'signature_delta', signature: 'fake-signature' } }));
+      out.write(frame('content_block_stop', { index }));
+      index++;
+    }
     if (hasTextBlock(plan)) {
       out.write(frame('content_block_start', { index, content_block: { type: 'text', text: '' } }));
       for (const text of plan.chunks) {

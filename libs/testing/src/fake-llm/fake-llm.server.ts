@@ -93,7 +93,10 @@ export class FakeLlmServer {
       const body = parseJson(rawBody);
       const request = this.record(req, path, route?.dialect, body ?? {});
       res.on('close', () => {
-        if (!res.writableFinished) request.aborted = true;
+        if (!res.writableFinished) {
+          request.aborted = true;
+          request.abortedAt = performance.timeOrigin + performance.now();
+        }
         gone.abort();
       });
 
@@ -123,6 +126,7 @@ export class FakeLlmServer {
       userText: lastUserText(body),
       userImages: lastUserImages(body),
       systemText: systemText(body),
+      sampling: dialect?.sampling(body) ?? { maxOutputTokens: undefined, temperature: undefined },
       receivedAt: new Date(),
       aborted: false,
     };
@@ -190,6 +194,7 @@ function planReply(request: FakeLlmRequest, reply: FakeLlmReply): ReplyPlan {
     model: request.model ?? 'fake-model',
     body: request.body,
     chunks: text === '' ? [] : splitIntoChunks(text, reply.chunks ?? DEFAULT_CHUNKS),
+    reasoning: reply.reasoning ? splitIntoChunks(reply.reasoning, 2) : [],
     toolCalls,
     usage: reply.usage ?? { inputTokens: promptTokens(request.body), outputTokens: Math.max(1, countTokens(replyWords)) },
   };

@@ -28,6 +28,11 @@ export interface FakeLlmError {
  */
 export interface FakeLlmReply {
   text?: string;
+  /**
+   * Thinking streamed before the text (OpenAI-compatible `reasoning_content`, Anthropic thinking
+   * block, Ollama `message.thinking`); streaming only.
+   */
+  reasoning?: string;
   /** How many stream deltas the text is split into (default 3, at most one per character). */
   chunks?: number;
   toolCalls?: FakeLlmToolCall[];
@@ -50,6 +55,14 @@ export interface FakeLlmImage {
   dataBase64: string;
 }
 
+/** The generation settings of a request, in every protocol's terms. */
+export interface FakeLlmSampling {
+  /** OpenAI `max_completion_tokens` or `max_tokens`, Anthropic `max_tokens`, Ollama `options.num_predict`. */
+  maxOutputTokens: number | undefined;
+  /** `temperature` (Ollama: `options.temperature`). */
+  temperature: number | undefined;
+}
+
 /** One request as the fake received it. */
 export interface FakeLlmRequest {
   api: FakeLlmApi | 'unknown';
@@ -66,9 +79,13 @@ export interface FakeLlmRequest {
   userImages: FakeLlmImage[];
   /** The system prompt, wherever the protocol puts it, `''` when there is none. */
   systemText: string;
+  /** The output limit and temperature the request asked for. */
+  sampling: FakeLlmSampling;
   receivedAt: Date;
   /** Set when the client went away before the reply was complete (abort, timeout). */
   aborted: boolean;
+  /** When the client went away (epoch milliseconds, sub-millisecond precision). */
+  abortedAt?: number;
 }
 
 /** Decides the reply to a request that the queue has no reply for. */

@@ -1,12 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FakeLlmApi, FakeLlmError, FakeLlmToolCall } from './fake-llm.types';
+import type { FakeLlmApi, FakeLlmError, FakeLlmSampling, FakeLlmToolCall } from './fake-llm.types';
 
 /** A scripted reply resolved against one request: what every dialect renders in its own wire format. */
 export interface ReplyPlan {
   model: string;
   body: Record<string, unknown>;
   chunks: string[];
+  /** Thinking deltas, streamed before the text. */
+  reasoning: string[];
   toolCalls: FakeLlmToolCall[];
   usage: { inputTokens: number; outputTokens: number };
 }
@@ -17,6 +19,8 @@ export interface LlmDialect {
   streamContentType: string;
   requestIdHeader: string;
   isStream(body: Record<string, unknown>): boolean;
+  /** The output limit and temperature the request asked for, wherever this format puts them. */
+  sampling(body: Record<string, unknown>): FakeLlmSampling;
   /** The 400 error the real service gives for a malformed request, if this one is. */
   validate(body: Record<string, unknown>): FakeLlmError | undefined;
   completion(plan: ReplyPlan): unknown;
@@ -94,4 +98,9 @@ const DEFAULT_MESSAGES: Record<number, string> = {
 
 export function errorMessage(error: FakeLlmError): string {
   return error.message ?? DEFAULT_MESSAGES[error.status] ?? `Fake LLM error ${error.status}.`;
+}
+
+/** A number field of a request body, or undefined when it is absent or not a number. */
+export function numberField(value: unknown): number | undefined {
+  return typeof value === 'number' ? value : undefined;
 }

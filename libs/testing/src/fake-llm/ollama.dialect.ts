@@ -1,5 +1,5 @@
 import type { FakeLlmError } from './fake-llm.types';
-import { errorMessage, type LlmDialect, type ReplyPlan, type ReplyStream } from './llm-dialect';
+import { errorMessage, type LlmDialect, numberField, type ReplyPlan, type ReplyStream } from './llm-dialect';
 
 function line(plan: ReplyPlan, fields: Record<string, unknown>): string {
   return `${JSON.stringify({ model: plan.model, created_at: new Date().toISOString(), ...fields })}\n`;
@@ -32,6 +32,11 @@ export const ollamaDialect: LlmDialect = {
   // Ollama streams unless told otherwise.
   isStream: (body) => body.stream !== false,
 
+  sampling(body) {
+    const options = (body.options ?? {}) as Record<string, unknown>;
+    return { maxOutputTokens: numberField(options.num_predict), temperature: numberField(options.temperature) };
+  },
+
   validate(body) {
     return typeof body.model === 'string' && body.model !== '' ? undefined : { status: 400, message: 'model is required' };
   },
@@ -47,6 +52,9 @@ export const ollamaDialect: LlmDialect = {
   },
 
   async stream(plan: ReplyPlan, out: ReplyStream) {
+    for (const thinking of plan.reasoning) {
+      await out.delta(line(plan, { message: { role: 'assistant', content: '', thinking }, done: false }));
+    }
     for (const content of plan.chunks) {
       await out.delta(line(plan, { message: { role: 'assistant', content }, done: false }));
     }

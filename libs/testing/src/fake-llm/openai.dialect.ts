@@ -1,6 +1,6 @@
 import type { FakeLlmError } from './fake-llm.types';
 import { fakeId, splitIntoChunks } from './fake-llm.text';
-import { errorMessage, type LlmDialect, type ReplyPlan, type ReplyStream } from './llm-dialect';
+import { errorMessage, type LlmDialect, numberField, type ReplyPlan, type ReplyStream } from './llm-dialect';
 
 function finishReason(plan: ReplyPlan): 'tool_calls' | 'stop' {
   return plan.toolCalls.length > 0 ? 'tool_calls' : 'stop';
@@ -26,6 +26,11 @@ export const openAiDialect: LlmDialect = {
   requestIdHeader: 'x-request-id',
 
   isStream: (body) => body.stream === true,
+
+  sampling: (body) => ({
+    maxOutputTokens: numberField(body.max_completion_tokens) ?? numberField(body.max_tokens),
+    temperature: numberField(body.temperature),
+  }),
 
   validate(body) {
     if (typeof body.model !== 'string') return { status: 400, message: "Missing required parameter: 'model'." };
@@ -87,6 +92,7 @@ export const openAiDialect: LlmDialect = {
     ];
 
     out.write(frame(choice({ role: 'assistant', content: '', refusal: null })));
+    for (const piece of plan.reasoning) await out.delta(frame(choice({ reasoning_content: piece })));
     for (const piece of plan.chunks) await out.delta(frame(choice({ content: piece })));
     for (const [index, call] of plan.toolCalls.entries()) {
       const opening = { index, id: call.id ?? fakeId('call_'), type: 'function', function: { name: call.name, arguments: '' } };

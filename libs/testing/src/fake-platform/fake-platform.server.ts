@@ -22,6 +22,8 @@ export interface FakePlatformCall {
   body: Record<string, unknown>;
   rawBody: string;
   receivedAt: Date;
+  /** The HTTP status the fake answered with; unset until answered (and for stalled calls). */
+  status?: number;
 }
 
 export interface FakePlatformReply {
@@ -41,6 +43,7 @@ export type FakeCallFilter =
 
 type Route = { method: string; pattern: string; regex: RegExp; names: string[]; handler: FakeRouteHandler };
 type InjectedFailure = { method: string; regex: RegExp; reply: FakePlatformReply; remaining: number };
+type InjectedStall = { method: string; regex: RegExp; remaining: number };
 type Waiter = { matches: (call: FakePlatformCall) => boolean; resolve: (call: FakePlatformCall) => void; fail: (error: Error) => void };
 
 /**
@@ -50,6 +53,7 @@ type Waiter = { matches: (call: FakePlatformCall) => boolean; resolve: (call: Fa
 export class FakePlatformServer {
   private readonly routes: Route[] = [];
   private readonly failures: InjectedFailure[] = [];
+  private readonly stalls: InjectedStall[] = [];
   private readonly recorded: FakePlatformCall[] = [];
   private readonly waiters = new Set<Waiter>();
   private readonly server = createServer((req, res) => void this.handle(req, res));
@@ -88,6 +92,16 @@ export class FakePlatformServer {
     return this;
   }
 
+  /**
+   * The next `times` calls matching `method` and `pattern` are carried out (a message is stored,
+   * ...) but never answered: the caller cannot know they worked, as when its process dies between
+   * the platform's acceptance and its record of it.
+   */
+  stallAnswerNext(method: string, pattern: string, times = 1): this {
+    this.stalls.push({ method: method.toUpperCase(), regex: compilePattern(pattern).regex, remaining: times });
+    return this;
+  }
+
   /** The recorded calls, oldest first, optionally filtered. */
   calls(filter?: FakeCallFilter): FakePlatformCall[] {
     return filter ? this.recorded.filter(toPredicate(filter)) : [...this.recorded];
@@ -123,10 +137,11 @@ export class FakePlatformServer {
     });
   }
 
-  /** Forgets the recorded calls and pending injected failures; routes stay. */
+  /** Forgets the recorded calls and pending injected failures and stalls; routes stay. */
   clear(): void {
     this.recorded.length = 0;
     this.failures.length = 0;
+    this.stalls.length = 0;
   }
 
   /** The answer to a call no route matches; subclasses override it to mimic their platform's 404. */
@@ -137,10 +152,21 @@ export class FakePlatformServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const { call, route } = await this.record(req);
-      send(res, await this.answer(call, route));
+      const reply = await this.answer(call, route);
+      if (this.takeStall(call)) return; // the socket closes with the server
+      call.status = reply.status ?? 200;
+      send(res, reply);
     } catch (error) {
       if (!res.headersSent) send(res, { status: 500, body: { error: `${this.constructor.name} failed: ${String(error)}` } });
     }
+  }
+
+  private takeStall(call: FakePlatformCall): boolean {
+    const stall = this.stalls.find((candidate) => candidate.method === call.method && candidate.regex.test(call.path));
+    if (!stall) return false;
+    stall.remaining--;
+    if (stall.remaining <= 0) this.stalls.splice(this.stalls.indexOf(stall), 1);
+    return true;
   }
 
   private async record(req: IncomingMessage): Promise<{ call: FakePlatformCall; route: Route | undefined }> {
@@ -256,20 +282,24 @@ function send(res: ServerResponse, reply: FakePlatformReply): void {
   if (Buffer.isBuffer(body)) [payload, type] = [body, 'application/octet-stream'];
   else if (typeof body === 'string') payload = body;
   else if (body !== undefined) [payload, type] = [JSON.stringify(body), 'application/json'];
-  res.writeHead(status, hasType ? headers : { ...headers, 'content-type': type });
+  // A 204 has no body, and platforms (Discord) send it without a content type.
+  res.writeHead(status, hasType || status === 204 ? headers : { ...headers, 'content-type': type });
   res.end(payload);
 }
 
 /**
  * Some SDKs (grammy) write part headers as `content-disposition:form-data;name="x";filename=a.png`,
  * which platforms accept but Node's FormData parser does not: rewrite them to the spaced, quoted
- * form. latin1 keeps every other byte as it was.
+ * form. Others (Feishu's, through axios) send a file as a part with a Content-Type but no file
+ * name, which the parser would read as text: such a part gets the name `blob`. latin1 keeps every
+ * other byte as it was.
  */
 function canonicalPartHeaders(body: Buffer): Buffer {
   const text = body
     .toString('latin1')
     .replace(/^content-disposition:\s*form-data;\s*name="([^"]*)"(?:;\s*filename=("?)([^"\r\n]*)\2)?\r$/gim, (_line, name: string, _quote, filename?: string) =>
       filename === undefined ? `Content-Disposition: form-data; name="${name}"\r` : `Content-Disposition: form-data; name="${name}"; filename="${filename}"\r`,
-    );
+    )
+    .replace(/^(Content-Disposition: form-data; name="[^"]*")(\r\ncontent-type:)/gim, '$1; filename="blob"$2');
   return Buffer.from(text, 'latin1');
 }

@@ -41,19 +41,16 @@ describe('FakeTelegramServer: the Bot API surface', () => {
   });
 
   it('holds a long poll until an update is queued', async () => {
-    const started = Date.now();
-    const polling = api('getUpdates', { offset: 0, timeout: 10 });
+    // Polled before the update exists, answered with it: the poll was held. Its timeout outlasts the test's.
+    const polling = api('getUpdates', { offset: 0, timeout: 60 });
     await fake.waitForCall({ path: `/bot${FAKE_TELEGRAM_TOKEN}/getUpdates` });
     const update = fake.queueUpdate(fake.build.privateText('hi'));
 
     expect(updateIds(await polling)).toEqual([update.update_id]);
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('answers an empty list when the poll times out', async () => {
-    const started = Date.now();
     expect((await api('getUpdates', { timeout: 1 })).result).toEqual([]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 
   it('drops updates below the offset and reports it as confirmed', async () => {
@@ -215,6 +212,16 @@ describe('FakeTelegramServer: building updates', () => {
     const fileId = doc.message?.document?.file_id;
     const file = (await api('getFile', { file_id: fileId })).result as { file_path: string };
     expect(await (await fetch(`${fake.url}/file/bot${FAKE_TELEGRAM_TOKEN}/${file.file_path}`)).text()).toBe('# plan');
+  });
+
+  it('builds voice messages, downloadable, and refuses getFile over the Bot API limit of 20 MB', async () => {
+    const voice = fake.build.voice({ data: Buffer.from('OggS bytes') });
+    expect(voice.message?.voice).toMatchObject({ mime_type: 'audio/ogg', file_size: 10 });
+    const file = (await api('getFile', { file_id: voice.message?.voice?.file_id })).result as { file_path: string };
+    expect(await (await fetch(`${fake.url}/file/bot${FAKE_TELEGRAM_TOKEN}/${file.file_path}`)).text()).toBe('OggS bytes');
+
+    const huge = fake.build.document({ fileName: 'huge.bin', data: Buffer.alloc(20 * 1024 * 1024 + 1) });
+    expect(await api('getFile', { file_id: huge.message?.document?.file_id })).toMatchObject({ status: 400, description: 'Bad Request: file is too big' });
   });
 
   it('builds photos in four sizes, each downloadable', () => {

@@ -9,6 +9,9 @@ export { FAKE_TELEGRAM_BOT, FAKE_TELEGRAM_TOKEN, type FakeBotMessage, type FakeW
 type StoredFile = { file_id: string; file_unique_id: string; file_size: number; file_path: string; data: Buffer };
 type HeldPoll = { wake: () => void; superseded: boolean };
 
+// The Bot API serves files up to this size through getFile.
+const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
+
 /**
  * The Telegram Bot API on 127.0.0.1 (`${url}/bot<token>/<method>`, JSON or multipart), enough of
  * it for grammy: long polling with offsets, webhooks, sending and editing messages, files. It
@@ -16,7 +19,7 @@ type HeldPoll = { wake: () => void; superseded: boolean };
  */
 export class FakeTelegramServer extends FakePlatformServer implements FakeTelegramState {
   readonly token: string;
-  readonly botUser: UserFromGetMe = FAKE_TELEGRAM_BOT;
+  readonly botUser: UserFromGetMe;
   /** Builders of realistic incoming updates; queue them or post them to the adapter's webhook. */
   readonly build: FakeTelegramUpdates = new FakeTelegramUpdates(this);
   private queue: Update[] = [];
@@ -25,15 +28,18 @@ export class FakeTelegramServer extends FakePlatformServer implements FakeTelegr
   private registeredWebhook: FakeWebhook | undefined;
   private readonly sent: FakeBotMessage[] = [];
   private readonly actions: { chatId: string; action: string; threadId?: number }[] = [];
+  private commands: { command: string; description: string }[] = [];
   private readonly chats = new Map<number, Chat>();
   private readonly lastMessageIds = new Map<number, number>();
   private readonly files = new Map<string, StoredFile>();
   private lastUpdateId = 100_000;
   private lastFileNumber = 0;
 
-  constructor(options: { token?: string } = {}) {
+  /** Another bot than the fixtures' one: its token, and the user id and name getMe answers with. */
+  constructor(options: { token?: string; bot?: Pick<UserFromGetMe, 'id' | 'first_name' | 'username'> } = {}) {
     super();
     this.token = options.token ?? FAKE_TELEGRAM_TOKEN;
+    this.botUser = { ...FAKE_TELEGRAM_BOT, ...options.bot };
     for (const method of ['GET', 'POST']) this.route(method, '/bot:token/:apiMethod', (call) => this.dispatch(call));
     this.route('GET', '/file/bot:token/:dir/:name', (call) => this.download(call));
   }
@@ -48,6 +54,11 @@ export class FakeTelegramServer extends FakePlatformServer implements FakeTelegr
     this.queue.push(update);
     for (const poll of this.held) poll.wake();
     return update;
+  }
+
+  /** The bot's command menu as last set with setMyCommands. */
+  get commandMenu(): { command: string; description: string }[] {
+    return [...this.commands];
   }
 
   /** The offset of the latest getUpdates: every update below it is confirmed and dropped. */
@@ -99,6 +110,17 @@ export class FakeTelegramServer extends FakePlatformServer implements FakeTelegr
   /** The next `times` calls of `apiMethod` fail with this Bot API error. */
   failApiNext(apiMethod: string, errorCode: number, description: string, times = 1): this {
     return this.failNext('POST', `/bot:token/${apiMethod}`, { status: errorCode, body: apiError(errorCode, description) }, times);
+  }
+
+  /**
+   * Ends every held long poll with 409 Conflict, as Telegram does when another getUpdates takes
+   * over: grammy stops polling and the adapter has to start again. Queued updates stay queued.
+   */
+  interruptPolling(): void {
+    for (const poll of this.held) {
+      poll.superseded = true;
+      poll.wake();
+    }
   }
 
   override async stop(): Promise<void> {
@@ -176,6 +198,9 @@ export class FakeTelegramServer extends FakePlatformServer implements FakeTelegr
         return this.sendFile('document', params, params.document);
       case 'getFile':
         return this.getFile(params);
+      case 'setMyCommands':
+        this.commands = json<{ command: string; description: string }[]>(params.commands) ?? [];
+        return ok(true);
       default:
         return { status: 404, body: apiError(404, 'Not Found') };
     }
@@ -189,10 +214,7 @@ export class FakeTelegramServer extends FakePlatformServer implements FakeTelegr
     if (offset > this.highestOffset) this.highestOffset = offset;
     this.queue = this.queue.filter((update) => update.update_id >= this.highestOffset);
     // A newer long poll ends older ones, as on Telegram (two pollers get 409s).
-    for (const poll of this.held) {
-      poll.superseded = true;
-      poll.wake();
-    }
+    this.interruptPolling();
     const timeoutSeconds = json<number>(params.timeout) ?? 0;
     if (this.queue.length === 0 && timeoutSeconds > 0) {
       const superseded = await this.hold(timeoutSeconds * 1000);
@@ -253,6 +275,7 @@ export class FakeTelegramServer extends FakePlatformServer implements FakeTelegr
   private getFile(params: Record<string, unknown>): FakePlatformReply {
     const file = this.files.get(String(params.file_id));
     if (!file) return badRequest('Bad Request: invalid file_id');
+    if (file.file_size > MAX_DOWNLOAD_BYTES) return badRequest('Bad Request: file is too big');
     const { data: _data, ...result } = file;
     return ok(result);
   }

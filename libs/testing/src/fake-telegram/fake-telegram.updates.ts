@@ -119,6 +119,17 @@ export class FakeTelegramUpdates {
     });
   }
 
+  /** A voice message in a private chat (OGG/Opus, as Telegram records them). */
+  voice(options: FakeFileOptions & { durationSeconds?: number } = {}): Update {
+    return this.build(privateTextFixture, options, (message) => {
+      delete message.text;
+      delete message.entities;
+      const data = options.data ?? Buffer.from('OggS fake voice');
+      message.voice = { ...this.state.storeFile(data, 'voice/file.oga'), duration: options.durationSeconds ?? 3, mime_type: 'audio/ogg' };
+      setCaption(message, options.caption);
+    });
+  }
+
   private build(fixture: unknown, options: FakeSenderOptions, customise: (message: Message) => void): Update {
     // A deep copy: fixtures are shared module state and stay as recorded.
     const update = structuredClone(fixture) as Update;

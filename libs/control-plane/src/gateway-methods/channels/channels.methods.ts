@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelRegistry } from '@switchboard/core';
+import { ChannelRegistry, DEFAULT_ACCOUNT, channelName } from '@switchboard/core';
 import { ReadinessService } from '@switchboard/observability';
 import { CoreMethodParams } from '../../ws/protocol/method-params.schema';
 import { ControlPlaneServer } from '../../ws/server/control-plane.server';
 import { MethodGroup } from '../method-group';
 
-/** `channels.status`: each configured channel, probed now (bounded in time) like /ready does. */
+/**
+ * `channels.status`: each configured channel, probed now (bounded in time) like /ready does. A
+ * platform's entry in `channels` is its default account (else its first one); `channelAccounts`
+ * lists every account of it.
+ */
 @Injectable()
 export class ChannelsMethods implements MethodGroup {
   constructor(
@@ -22,15 +26,27 @@ export class ChannelsMethods implements MethodGroup {
   }
 
   private async status() {
-    const adapters = this.channels.all();
-    const probes = await Promise.all(adapters.map((adapter) => this.readiness.run({ name: adapter.id, check: () => adapter.healthProbe() })));
-    const channels = Object.fromEntries(
-      probes.map((probe) => [
-        probe.name,
-        // One account per platform for now: "default".
-        { configured: true, connected: probe.ok, accountId: 'default', ...probe.details, ...(probe.error ? { lastError: probe.error } : {}) },
-      ]),
+    const platforms = this.channels.platforms();
+    const channelAccounts = Object.fromEntries(
+      await Promise.all(
+        platforms.map(async (platform) => {
+          const accounts = await Promise.all(
+            this.channels.accounts(platform).map(async (adapter) => {
+              const probe = await this.readiness.run({ name: channelName(adapter), check: () => adapter.healthProbe() });
+              return { configured: true, connected: probe.ok, accountId: adapter.accountId, ...probe.details, ...(probe.error ? { lastError: probe.error } : {}) };
+            }),
+          );
+          return [platform, accounts] as const;
+        }),
+      ),
     );
-    return { ts: Date.now(), channelOrder: adapters.map((adapter) => adapter.id), channels };
+    const primary = (platform: string) => channelAccounts[platform].find((account) => account.accountId === DEFAULT_ACCOUNT) ?? channelAccounts[platform][0];
+    return {
+      ts: Date.now(),
+      channelOrder: platforms,
+      channels: Object.fromEntries(platforms.map((platform) => [platform, primary(platform)])),
+      channelAccounts,
+      channelDefaultAccountId: Object.fromEntries(platforms.map((platform) => [platform, primary(platform).accountId])),
+    };
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PersistenceModule } from '@switchboard/persistence';
 import { ApiKeyCache } from './api-key.cache';
 import { ApiKeysAdminService } from './api-keys-admin';
 import { CreateApiKeyUseCase } from './use-cases/create-api-key/create-api-key.use-case';
@@ -8,6 +9,6 @@ import { VerifyApiKeyUseCase } from './use-cases/verify-api-key/verify-api-key.u
 
 const providers = [ApiKeyCache, CreateApiKeyUseCase, ListApiKeysUseCase, RevokeApiKeyUseCase, VerifyApiKeyUseCase, ApiKeysAdminService];
 
-/** API keys of the OpenAI-compatible API. Needs the repositories (PersistenceModule, global). */
-@Module({ providers, exports: providers })
+/** API keys of the OpenAI-compatible API. */
+@Module({ imports: [PersistenceModule], providers, exports: providers })
 export class ApiKeysModule {}

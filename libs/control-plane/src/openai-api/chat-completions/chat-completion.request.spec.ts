@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OpenAiError } from '../errors/openai-error';
-import { messageText, parseChatCompletionRequest } from './chat-completion.request';
+import { messageText, parseChatCompletionRequest, requestedMaxTokens } from './chat-completion.request';
 
 function refusal(body: unknown): OpenAiError {
   try {
@@ -63,6 +63,24 @@ describe('parseChatCompletionRequest', () => {
     expect(error).toBeInstanceOf(OpenAiError);
     expect(error.status).toBe(400);
     expect(error.body).toEqual({ error: { message, type: 'invalid_request_error', param, code: null } });
+  });
+
+  it.each(['tools', 'functions'])('refuses %s, which it cannot honour, with a 400 naming the parameter', (param) => {
+    const tool = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } };
+    const error = refusal({ messages: [{ role: 'user', content: 'hi' }], [param]: [tool] });
+    expect(error.status).toBe(400);
+    expect(error.body.error).toMatchObject({ type: 'invalid_request_error', param, code: 'unsupported_parameter', message: expect.stringContaining(`'${param}'`) });
+  });
+
+  it('accepts an empty tools list, which asks for nothing', () => {
+    expect(parseChatCompletionRequest({ messages: [{ role: 'user', content: 'hi' }], tools: [] }).tools).toEqual([]);
+  });
+
+  it('reads the output limit from max_completion_tokens, else max_tokens', () => {
+    const read = (fields: object) => requestedMaxTokens(parseChatCompletionRequest({ messages: [{ role: 'user', content: 'hi' }], ...fields }));
+    expect(read({ max_tokens: 100, max_completion_tokens: 50 })).toBe(50);
+    expect(read({ max_tokens: 100, max_completion_tokens: null })).toBe(100);
+    expect(read({})).toBeUndefined();
   });
 
   it('refuses a body that is not a JSON object, naming no parameter', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { invalidRequest } from '../errors/openai-error';
+import { invalidRequest, unsupportedParameter } from '../errors/openai-error';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 const content = z.union([z.string(), z.array(textPart)], { error: 'expected a string or an array of {"type": "text", "text": ...} parts' });
@@ -30,6 +30,9 @@ const chatCompletionRequestSchema = z.object({
   max_tokens: tokenLimit,
   max_completion_tokens: tokenLimit,
   temperature: z.number().min(0, 'expected a number from 0 to 2').max(2, 'expected a number from 0 to 2').nullish(),
+  // Read only to refuse them (see refuseClientTools).
+  tools: z.array(z.unknown()).nullish(),
+  functions: z.array(z.unknown()).nullish(),
 });
 
 export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
@@ -38,11 +41,27 @@ export type ChatMessage = ChatCompletionRequest['messages'][number];
 /** The request body, or a 400 in OpenAI's format naming the first invalid parameter. */
 export function parseChatCompletionRequest(body: unknown): ChatCompletionRequest {
   const result = chatCompletionRequestSchema.safeParse(body);
-  if (result.success) return result.data;
+  if (result.success) return refuseClientTools(result.data);
   const issue = result.error.issues[0];
   const param = paramName(issue.path);
   const where = param ? `Invalid value for '${param}'` : 'Invalid request body';
   throw invalidRequest(`${where}: ${issue.message}`, param);
+}
+
+/** The output limit the client asked for: `max_completion_tokens`, else the older `max_tokens`. */
+export function requestedMaxTokens(request: ChatCompletionRequest): number | undefined {
+  return request.max_completion_tokens ?? request.max_tokens ?? undefined;
+}
+
+// The agent answers with its own prompt and returns text only: tools the client defines could never
+// be called, and a client waiting for tool_calls must be told rather than get a plain answer.
+function refuseClientTools(request: ChatCompletionRequest): ChatCompletionRequest {
+  for (const param of ['tools', 'functions'] as const) {
+    if (request[param]?.length) {
+      throw unsupportedParameter(param, `Unsupported parameter: '${param}' is not supported by this gateway yet (its agent answers with text, never with tool calls); send the request without it.`);
+    }
+  }
+  return request;
 }
 
 /** The text of a message: a string, or its text parts one per line. */

@@ -3,7 +3,6 @@ import { Body, Controller, Headers, HttpCode, Logger, Post, Res, UseFilters, Use
 import type { FastifyReply } from 'fastify';
 import { SwitchboardMetrics } from '@switchboard/observability';
 import type { ApiKeyRecord } from '@switchboard/persistence';
-import { IpSurface } from '@switchboard/security';
 import { ApiKeyGuard, CurrentApiKey, RequireScope } from '../auth/api-key.guard';
 import { OpenAiErrorFilter } from '../errors/openai-error.filter';
 import { ApiKeyRateLimitGuard } from '../rate-limit/api-key-rate-limit.guard';
@@ -17,8 +16,6 @@ import { CreateChatCompletionUseCase } from './create-chat-completion.use-case';
 @Controller('v1')
 @UseFilters(OpenAiErrorFilter)
 @UseGuards(ApiKeyGuard)
-// Below UseGuards, so that it runs first: a refused address learns nothing about keys.
-@IpSurface('control')
 export class ChatCompletionsController {
   private readonly logger = new Logger('OpenAiApi');
 

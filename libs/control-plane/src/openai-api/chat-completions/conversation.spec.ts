@@ -1,30 +1,48 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from './chat-completion.request';
-import { conversationIdFor, newInputOf } from './conversation';
+import { conversationFor, earlierMessagesOf, newInputOf } from './conversation';
 
 const user = (content: string): ChatMessage => ({ role: 'user', content });
 const assistant = (content: string): ChatMessage => ({ role: 'assistant', content });
 
-describe('conversationIdFor', () => {
+describe('conversationFor', () => {
   it('uses X-Session-Key first, then the user field, under the key id', () => {
-    const messages = [user('hi')];
-    expect(conversationIdFor('key-1', { sessionKey: 'chat-7', user: 'ada', messages })).toBe('key-1:chat-7');
-    expect(conversationIdFor('key-1', { user: 'ada', messages })).toBe('key-1:ada');
-    expect(conversationIdFor('key-2', { user: 'ada', messages })).toBe('key-2:ada');
+    expect(conversationFor('key-1', { sessionKey: 'chat-7', user: 'ada' })).toEqual({ id: 'key-1:chat-7', stateless: false });
+    expect(conversationFor('key-1', { user: 'ada' })).toEqual({ id: 'key-1:ada', stateless: false });
+    expect(conversationFor('key-2', { user: 'ada' }).id).toBe('key-2:ada');
   });
 
-  it('without either, keeps a resent conversation in one session, distinct per first message and per key', () => {
-    const first = conversationIdFor('key-1', { messages: [user('Plan my trip')] });
-    const resent = conversationIdFor('key-1', { messages: [user('Plan my trip'), assistant('Where to?'), user('Rome')] });
-    expect(resent).toBe(first);
-    expect(first).toMatch(/^key-1:first-message:[0-9a-f]{16}$/);
-    expect(conversationIdFor('key-1', { messages: [user('Something else')] })).not.toBe(first);
-    expect(conversationIdFor('key-2', { messages: [user('Plan my trip')] })).not.toBe(first);
+  it('without either, makes each request a conversation of its own, even with the same messages', () => {
+    const first = conversationFor('key-1', {});
+    const second = conversationFor('key-1', {});
+
+    expect(first).toEqual({ id: expect.stringMatching(/^key-1:request:[0-9a-f-]{36}$/), stateless: true });
+    expect(second.id).not.toBe(first.id);
   });
 
   it('ignores blank names and refuses overlong ones', () => {
-    expect(conversationIdFor('k', { sessionKey: '  ', user: 'ada', messages: [] })).toBe('k:ada');
-    expect(() => conversationIdFor('k', { sessionKey: 'x'.repeat(257), messages: [] })).toThrow(/at most 256/);
+    expect(conversationFor('k', { sessionKey: '  ', user: 'ada' }).id).toBe('k:ada');
+    expect(conversationFor('k', { sessionKey: '  ', user: ' ' }).stateless).toBe(true);
+    expect(() => conversationFor('k', { sessionKey: 'x'.repeat(257) })).toThrow(/at most 256/);
+  });
+});
+
+describe('earlierMessagesOf', () => {
+  it('keeps the user and assistant text before the last user message', () => {
+    const messages: ChatMessage[] = [
+      { role: 'system', content: 's' },
+      user('Plan my trip'),
+      { role: 'assistant', content: null },
+      assistant('Where to?'),
+      { role: 'tool', content: 't' },
+      user('Rome'),
+    ];
+
+    expect(earlierMessagesOf(messages)).toEqual([
+      { role: 'user', content: 'Plan my trip' },
+      { role: 'assistant', content: 'Where to?' },
+    ]);
+    expect(earlierMessagesOf([user('only')])).toEqual([]);
   });
 });
 

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import type { LlmMessage } from '@switchboard/providers';
 import { invalidRequest } from '../errors/openai-error';
 import { ChatMessage, messageText } from './chat-completion.request';
 
@@ -10,23 +11,39 @@ export interface ConversationSource {
   sessionKey?: string;
   /** The request's `user` field. */
   user?: string;
-  messages: ChatMessage[];
+}
+
+export interface Conversation {
+  /** The chat id under the key: the session it continues. */
+  id: string;
+  /** No session hint: a session of its own, whose history is the request's earlier messages. */
+  stateless: boolean;
 }
 
 /**
- * The conversation a request continues, as a chat id under the key: X-Session-Key, else `user`,
- * else the first user message (a client that resends the whole conversation each time stays in
- * one session). Prefixed with the key id, so two keys never share a session.
+ * The conversation a request continues, as a chat id under the key: X-Session-Key, else `user`.
+ * Without either, the request is a conversation of its own (as OpenAI's API is stateless), so
+ * unrelated clients never wait for each other's turns. Prefixed with the key id, so two keys never
+ * share a session.
  */
-export function conversationIdFor(keyId: string, source: ConversationSource): string {
+export function conversationFor(keyId: string, source: ConversationSource): Conversation {
   const named = source.sessionKey?.trim() || source.user?.trim();
-  if (named) {
-    if (named.length > MAX_CONVERSATION_NAME) throw invalidRequest(`X-Session-Key: expected at most ${MAX_CONVERSATION_NAME} characters`);
-    return `${keyId}:${named}`;
-  }
-  const first = source.messages.find((message) => message.role === 'user');
-  const digest = createHash('sha256').update(first ? messageText(first) : '').digest('hex').slice(0, 16);
-  return `${keyId}:first-message:${digest}`;
+  if (!named) return { id: `${keyId}:request:${randomUUID()}`, stateless: true };
+  if (named.length > MAX_CONVERSATION_NAME) throw invalidRequest(`X-Session-Key: expected at most ${MAX_CONVERSATION_NAME} characters`);
+  return { id: `${keyId}:${named}`, stateless: false };
+}
+
+/**
+ * The user and assistant messages before the last user message, as the history of a stateless
+ * request (system and tool messages are not used: AGENT_SYSTEM_PROMPT stands in for the former).
+ */
+export function earlierMessagesOf(messages: ChatMessage[]): LlmMessage[] {
+  const last = messages.findLastIndex((message) => message.role === 'user');
+  return messages.slice(0, Math.max(last, 0)).flatMap((message): LlmMessage[] => {
+    const text = messageText(message);
+    if (!text.trim() || (message.role !== 'user' && message.role !== 'assistant')) return [];
+    return [{ role: message.role, content: text }];
+  });
 }
 
 /**

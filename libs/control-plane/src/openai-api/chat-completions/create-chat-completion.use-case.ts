@@ -4,8 +4,8 @@ import { DirectChatService } from '@switchboard/agent';
 import type { DirectChatEvent } from '@switchboard/agent';
 import type { ApiKeyRecord } from '@switchboard/persistence';
 import { ModelCatalog } from '../models/model-catalog';
-import type { ChatCompletionRequest } from './chat-completion.request';
-import { conversationIdFor, newInputOf } from './conversation';
+import { type ChatCompletionRequest, requestedMaxTokens } from './chat-completion.request';
+import { conversationFor, earlierMessagesOf, newInputOf } from './conversation';
 
 /** A completion whose model has started answering. */
 export interface StartedCompletion {
@@ -19,10 +19,13 @@ export interface StartedCompletion {
 }
 
 /**
- * One API request as a turn of a Switchboard session (see conversationIdFor): the session's
- * history, the agent's system prompt and the stored messages are those of any chat. Only the
- * request's last user message is new input; its other messages, system ones included, are not
- * used (the session history and AGENT_SYSTEM_PROMPT stand in for them).
+ * One API request as a turn of a Switchboard session (see conversationFor): the agent's system
+ * prompt and the stored messages are those of any chat. The request's last user message is the
+ * new input. A request naming its session (`user`, X-Session-Key) continues that session's stored
+ * history and its other messages are not used; a request without one is its own session, whose
+ * history is the request's earlier user and assistant messages. System messages of the request
+ * are never used (AGENT_SYSTEM_PROMPT stands in for them). `max_tokens` (at most
+ * AGENT_MAX_OUTPUT_TOKENS) and `temperature` go to the model.
  */
 @Injectable()
 export class CreateChatCompletionUseCase {
@@ -34,9 +37,21 @@ export class CreateChatCompletionUseCase {
   /** Resolves once the model answers, so that earlier failures can still get an HTTP status. */
   async execute(key: ApiKeyRecord, request: ChatCompletionRequest, sessionKey: string | undefined, signal: AbortSignal): Promise<StartedCompletion> {
     const model = this.models.resolve(request.model);
+    const temperature = request.temperature ?? undefined;
+    this.models.checkTemperature(model, temperature);
     const text = newInputOf(request.messages);
-    const conversationId = conversationIdFor(key.id, { sessionKey, user: request.user, messages: request.messages });
-    const events = this.chat.chat({ platform: 'api', conversationId, sender: { id: key.id, displayName: key.name }, text, model, signal });
+    const conversation = conversationFor(key.id, { sessionKey, user: request.user });
+    const events = this.chat.chat({
+      platform: 'api',
+      conversationId: conversation.id,
+      sender: { id: key.id, displayName: key.name },
+      text,
+      earlierMessages: conversation.stateless ? earlierMessagesOf(request.messages) : [],
+      model,
+      maxOutputTokens: requestedMaxTokens(request),
+      temperature,
+      signal,
+    });
     for (;;) {
       const next = await events.next();
       if (next.done) throw new Error('the turn ended before any model answered');

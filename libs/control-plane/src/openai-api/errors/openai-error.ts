@@ -35,6 +35,9 @@ export const NO_RETRY = { 'x-should-retry': 'false' };
 export const invalidRequest = (message: string, param: string | null = null, code: string | null = null) =>
   new OpenAiError(400, message, 'invalid_request_error', code, param);
 
+/** A parameter OpenAI defines that this API does not honour: refused rather than ignored. */
+export const unsupportedParameter = (param: string, message: string) => invalidRequest(message, param, 'unsupported_parameter');
+
 export const invalidApiKey = (message: string) => new OpenAiError(401, message, 'invalid_request_error', 'invalid_api_key');
 
 export const rateLimited = (message: string, retryAfterMs: number | undefined) =>

@@ -6,7 +6,8 @@ import { OpenAiError } from '../errors/openai-error';
 import { ModelCatalog } from './model-catalog';
 
 function catalog(llm: Record<string, unknown>): ModelCatalog {
-  return new ModelCatalog(new LlmRouter(configSchema.parse({ llm }), new SwitchboardMetrics()));
+  const config = configSchema.parse({ llm, agent: { id: 'main' } });
+  return new ModelCatalog(new LlmRouter(config, new SwitchboardMetrics()), config);
 }
 
 const configured = () =>
@@ -35,6 +36,8 @@ describe('ModelCatalog', () => {
       data: [
         { id: 'openai-compatible:gpt-4o-mini', object: 'model', created: expect.any(Number), owned_by: 'switchboard' },
         { id: 'ollama:llama3.2:3b', object: 'model', created: expect.any(Number), owned_by: 'switchboard' },
+        { id: 'openclaw', object: 'model', created: expect.any(Number), owned_by: 'switchboard' },
+        { id: 'openclaw:main', object: 'model', created: expect.any(Number), owned_by: 'switchboard' },
       ],
     });
   });
@@ -49,6 +52,29 @@ describe('ModelCatalog', () => {
     expect(models.resolve('llama3.2:3b')).toBe('ollama:llama3.2:3b');
     expect(models.resolve('gpt-4o-mini')).toBe('openai-compatible:gpt-4o-mini');
     expect(models.resolve(undefined)).toBeUndefined();
+  });
+
+  it("takes OpenClaw's names for the agent as the configured model", () => {
+    const models = configured();
+    expect(models.resolve('openclaw')).toBeUndefined();
+    expect(models.resolve('openclaw:main')).toBeUndefined();
+    expect(models.resolve('agent:main')).toBeUndefined();
+  });
+
+  it('refuses an agent this gateway does not serve with 404 model_not_found', () => {
+    const error = refusal(() => configured().resolve('openclaw:beta'));
+    expect(error.status).toBe(404);
+    expect(error.body.error).toMatchObject({ param: 'model', code: 'model_not_found', message: expect.stringContaining('`openclaw:main`') });
+  });
+
+  it('refuses a temperature for a model that takes none, naming the parameter', () => {
+    const models = configured();
+    expect(() => models.checkTemperature(undefined, 0.5)).not.toThrow();
+    expect(() => models.checkTemperature('ollama:llama3.2:3b', 0.5)).not.toThrow();
+    expect(() => models.checkTemperature('anthropic:claude-x', undefined)).not.toThrow();
+    const error = refusal(() => models.checkTemperature('anthropic:claude-x', 0.5));
+    expect(error.status).toBe(400);
+    expect(error.body.error).toMatchObject({ param: 'temperature', code: 'unsupported_parameter', message: expect.stringContaining('anthropic:claude-x') });
   });
 
   it('refuses a model the operator did not configure with 404 model_not_found', () => {

@@ -1,5 +1,4 @@
 import { Controller, Get, UseFilters, UseGuards } from '@nestjs/common';
-import { IpSurface } from '@switchboard/security';
 import { ApiKeyGuard, RequireScope } from '../auth/api-key.guard';
 import { OpenAiErrorFilter } from '../errors/openai-error.filter';
 import { ModelCatalog } from './model-catalog';
@@ -8,8 +7,6 @@ import { ModelCatalog } from './model-catalog';
 @Controller('v1')
 @UseFilters(OpenAiErrorFilter)
 @UseGuards(ApiKeyGuard)
-// Below UseGuards, so that it runs first: a refused address learns nothing about keys.
-@IpSurface('control')
 export class ModelsController {
   constructor(private readonly catalog: ModelCatalog) {}
 

@@ -1,7 +1,9 @@
-import { Server, createServer } from 'node:http';
+import { IncomingMessage, Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
+import type { WebSocket } from 'ws';
 import { ControlPlaneServer } from '../../ws/server/control-plane.server';
-import { ControlPlaneDeps, ControlPlaneOptions } from '../../ws/server/control-plane.options';
+import { CONTROL_PLANE_PATH, ControlPlaneDeps, ControlPlaneOptions } from '../../ws/server/control-plane.options';
+import { ControlPlaneWsAdapter } from '../../ws/server/control-plane.ws-adapter';
 import { FakeGatewaySnapshot, RecordingMetrics, StaticGatewayCredentials, TEST_GATEWAY_TOKEN } from './fake-gateway.ports';
 import { InMemoryDeviceStore } from './in-memory-device.store';
 import { ConnectOptions, DeviceSigning, connectParams } from './test-device';
@@ -24,7 +26,10 @@ export interface TestControlPlane {
   stop(): Promise<void>;
 }
 
-/** A real http.Server on 127.0.0.1 with the control plane attached and in-memory ports. */
+/**
+ * A real http.Server on 127.0.0.1 serving the control plane through the same Nest `ws` adapter as
+ * the gateway (without the rest of a Nest application), with in-memory ports.
+ */
 export async function startTestControlPlane(options: Partial<ControlPlaneOptions> = {}, deps: Partial<ControlPlaneDeps> = {}): Promise<TestControlPlane> {
   const http = createServer((_request, response) => response.writeHead(404).end());
   const devices = new InMemoryDeviceStore();
@@ -34,7 +39,10 @@ export async function startTestControlPlane(options: Partial<ControlPlaneOptions
     { credentials: new StaticGatewayCredentials(), devices, snapshot, metrics, ...deps },
     { serverVersion: '0.1.0-test', ...options },
   );
-  server.attach(http);
+  const adapter = new ControlPlaneWsAdapter(http, server);
+  const wss = adapter.create(0, { path: CONTROL_PLANE_PATH });
+  adapter.bindClientConnect(wss, (ws: WebSocket, request: IncomingMessage) => server.accept(ws, request));
+  server.start();
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/`;
   const sockets: TestSocket[] = [];
@@ -55,6 +63,7 @@ export async function startTestControlPlane(options: Partial<ControlPlaneOptions
   const stop = async () => {
     for (const socket of sockets) socket.ws.terminate();
     await server.close({ reason: 'test over' });
+    await adapter.close(wss);
     http.closeAllConnections();
     await new Promise<void>((resolve) => http.close(() => resolve()));
   };

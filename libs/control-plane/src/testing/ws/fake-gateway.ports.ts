@@ -10,6 +10,10 @@ export const TEST_GATEWAY_PASSWORD = 'test-gateway-password';
 export class StaticGatewayCredentials implements GatewayCredentials {
   constructor(private readonly secrets: { token?: string; password?: string } = { token: TEST_GATEWAY_TOKEN, password: TEST_GATEWAY_PASSWORD }) {}
 
+  get configured(): boolean {
+    return this.secrets.token !== undefined || this.secrets.password !== undefined;
+  }
+
   verifyToken(token: string): boolean {
     return this.secrets.token !== undefined && secretsEqual(token, this.secrets.token);
   }
@@ -42,6 +46,9 @@ export class FakeGatewaySnapshot implements GatewaySnapshot {
   async status(): Promise<Record<string, unknown>> {
     return { version: '0.1.0-test', uptimeMs: this.view.uptimeMs, channels: this.healthSummary.channels, sessions: { count: 0 } };
   }
+
+  // The view is fixed: it lists no connections.
+  bindConnections(): void {}
 }
 
 /** Metrics kept as plain counters so tests can assert what was counted. */

@@ -74,4 +74,7 @@ export class InMemoryDeviceStore implements DeviceStore {
     this.tokenHashes.set(deviceId, tokenSha256Hex);
     return true;
   }
+
+  // Nothing is cached: every read sees the maps.
+  forget(): void {}
 }

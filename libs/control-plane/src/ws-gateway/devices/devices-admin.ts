@@ -1,10 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@switchboard/core';
-import { PairedDevice, PairingRequest } from '../../ws/ports/device-store.port';
+import { DEVICE_STORE, type DeviceStore, PairedDevice, PairingRequest } from '../../ws/ports/device-store.port';
 import { DEVICE_REVOKED, REPLICA_BUS, type ReplicaBus } from '../../ws/ports/replica-bus.port';
 import { OPERATOR_SCOPES, grantScopes } from '../../ws/protocol/scopes';
 import { ControlPlaneGateway } from '../control-plane.gateway';
-import { DatabaseDeviceStore } from '../ports/database-device-store';
 
 /**
  * What operators do with control-plane devices from the CLI: through the running gateway's local
@@ -21,7 +20,7 @@ export interface DevicesAdmin {
 @Injectable()
 export class DevicesAdminService implements DevicesAdmin {
   constructor(
-    private readonly devices: DatabaseDeviceStore,
+    @Inject(DEVICE_STORE) private readonly devices: DeviceStore,
     // Present in the running gateway: connected operators hear about the decision.
     @Optional() private readonly gateway?: ControlPlaneGateway,
     // Without a gateway here (the CLI on the database), the running replicas hear of it over Redis.

@@ -27,7 +27,7 @@ describe('DatabaseDeviceStore under connects', () => {
     store = new DatabaseDeviceStore(new DeviceRepository(database.db));
     admin = new DevicesAdminService(store);
     handshake = new ConnectHandshake(
-      { credentials: new StaticGatewayCredentials(), devices: store, clock: { now: () => Date.now() }, random: randomBytes, onPairingRequested: () => undefined },
+      { credentials: new StaticGatewayCredentials(), devices: store, clock: { now: () => Date.now() }, random: randomBytes, onPairingRequested: () => undefined, onAutoPaired: () => undefined },
       { protocols: { min: 3, max: 4 }, signatureMaxSkewMs: 120_000, autoPairLoopback: false },
     );
     device = createTestDevice();
@@ -62,5 +62,55 @@ describe('DatabaseDeviceStore under connects', () => {
 
   it('tells the CLI when the device to revoke is not paired', async () => {
     await expect(admin.revokeDevice(device.id, 'cli')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('DatabaseDeviceStore under a flood of new devices', () => {
+  let database: TestDatabase;
+  let handshake: ConnectHandshake;
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    database = await openTestDatabase('pglite');
+    const store = new DatabaseDeviceStore(new DeviceRepository(database.db));
+    // A gateway without a token or password: unknown devices ask for pairing by their signature alone.
+    handshake = new ConnectHandshake(
+      { credentials: new StaticGatewayCredentials(), devices: store, clock: { now: () => Date.now() }, random: randomBytes, onPairingRequested: () => undefined, onAutoPaired: () => undefined },
+      { protocols: { min: 3, max: 4 }, signatureMaxSkewMs: 120_000, autoPairLoopback: false, deviceSignatureAuth: true },
+    );
+  });
+  afterAll(() => database.close());
+
+  const newDeviceFrom = (remoteIp: string) =>
+    handshake.run({ params: connectParams({ device: createTestDevice(), signing: { nonce: NONCE } }), nonce: NONCE, remoteIp, isLoopback: false });
+
+  it('keeps 3 requests per address and 20 in all, and refuses the others with a retryable error frame', async () => {
+    const fromOne = [];
+    for (let i = 0; i < 10; i++) fromOne.push(await newDeviceFrom('198.51.100.1'));
+    expect(fromOne.slice(0, 3).map((outcome) => !outcome.ok && outcome.error.code)).toEqual(['NOT_PAIRED', 'NOT_PAIRED', 'NOT_PAIRED']);
+    for (const outcome of fromOne.slice(3)) {
+      expect(outcome).toMatchObject({
+        ok: false,
+        closeCode: 1008,
+        error: {
+          code: 'UNAVAILABLE',
+          message: 'too many devices from your address are waiting for pairing; try again later',
+          details: { code: 'PAIRING_REQUESTS_FULL', limit: 'per_ip' },
+          retryable: true,
+          retryAfterMs: expect.any(Number),
+        },
+      });
+      const { retryAfterMs } = (outcome as { error: { retryAfterMs: number } }).error;
+      expect(retryAfterMs).toBeGreaterThan(0);
+      expect(retryAfterMs).toBeLessThanOrEqual(60 * 60_000);
+    }
+
+    const others = [];
+    for (let ip = 2; ip <= 7; ip++) for (let i = 0; i < 3; i++) others.push(await newDeviceFrom(`198.51.100.${ip}`));
+    expect(others.slice(0, 17).every((outcome) => !outcome.ok && outcome.error.code === 'NOT_PAIRED')).toBe(true);
+    expect(others[17]).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', details: { code: 'PAIRING_REQUESTS_FULL', limit: 'total' } } });
+
+    const admin = new DevicesAdminService(new DatabaseDeviceStore(new DeviceRepository(database.db)));
+    expect((await admin.listDevices()).pending).toHaveLength(20);
   });
 });

@@ -1,7 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DevicePairingRequestRecord, DeviceRepository, PairedDeviceRecord } from '@switchboard/persistence';
 import { systemClock } from '../../ws/ports/clock.port';
-import { DeviceAuthState, DeviceStore, NewPairingRequest, PairedDevice, PairingRequest } from '../../ws/ports/device-store.port';
+import { DEVICE_PAIRING_LIMITS, DeviceAuthState, DeviceStore, NewPairingRequest, PairedDevice, PairingRequest, PairingRequestOutcome } from '../../ws/ports/device-store.port';
 import { OperatorScope, ROLES, Role, isOperatorScope } from '../../ws/protocol/scopes';
 import { PairedDeviceCache } from './paired-device.cache';
 
@@ -16,7 +16,6 @@ const PAIRED_DEVICE_MAX_ENTRIES = 10_000;
  */
 @Injectable()
 export class DatabaseDeviceStore implements DeviceStore {
-  private readonly logger = new Logger('ControlPlane');
   private readonly cache = new PairedDeviceCache({ ttlMs: PAIRED_DEVICE_TTL_MS, maxEntries: PAIRED_DEVICE_MAX_ENTRIES }, systemClock);
 
   constructor(private readonly devices: DeviceRepository) {}
@@ -32,32 +31,36 @@ export class DatabaseDeviceStore implements DeviceStore {
     return (await this.devices.listPaired()).map(toPairedDevice);
   }
 
-  async requestPairing(request: NewPairingRequest): Promise<{ request: PairingRequest; created: boolean }> {
-    const { request: stored, created } = await this.changing(request.deviceId, () => this.devices.requestPairing({ ...request, at: new Date() }));
-    // Without a console, the log is where an operator learns what to approve.
-    if (created) {
-      this.logger.log(`device ${stored.deviceId} (${stored.clientId}) from ${request.remoteIp} asks to pair as ${stored.role}: switchboard devices approve ${stored.deviceId}`);
+  async requestPairing(request: NewPairingRequest, options: { unbounded?: boolean } = {}): Promise<PairingRequestOutcome> {
+    const at = new Date();
+    const { maxOpenPerIp, maxOpenTotal } = DEVICE_PAIRING_LIMITS;
+    const window = { openSince: openSince(at.getTime()), ...(options.unbounded ? {} : { caps: { perIp: maxOpenPerIp, total: maxOpenTotal } }) };
+    const outcome = await this.changing(request.deviceId, () => this.devices.requestPairing({ ...request, at }, window));
+    if ('refused' in outcome) {
+      const expiresAt = outcome.oldestRequestedAt.getTime() + DEVICE_PAIRING_LIMITS.requestTtlMs;
+      return { refused: outcome.refused, retryAfterMs: Math.max(0, expiresAt - at.getTime()) };
     }
-    return { request: toPairingRequest(stored), created };
+    return { request: toPairingRequest(outcome.request), created: outcome.created };
   }
 
   async findPairingRequest(requestId: string): Promise<PairingRequest | null> {
-    const request = await this.devices.findPendingRequest(requestId);
+    const request = await this.devices.findPendingRequest(requestId, openSince(Date.now()));
     return request ? toPairingRequest(request) : null;
   }
 
   async listPairingRequests(): Promise<PairingRequest[]> {
-    return (await this.devices.listPendingRequests()).map(toPairingRequest);
+    return (await this.devices.listPendingRequests(openSince(Date.now()))).map(toPairingRequest);
   }
 
   /** `resolvedBy` records who decided (the CLI passes "cli"). */
   async approve(requestId: string, scopes: OperatorScope[], atMs: number, resolvedBy = 'control-plane'): Promise<PairedDevice | null> {
-    const device = await this.changing(requestId, () => this.devices.approve(requestId, scopes, new Date(atMs), resolvedBy));
+    const device = await this.changing(requestId, () => this.devices.approve(requestId, scopes, new Date(atMs), resolvedBy, openSince(atMs)));
     return device ? toPairedDevice(device) : null;
   }
 
   async reject(requestId: string, resolvedBy = 'control-plane'): Promise<PairingRequest | null> {
-    const request = await this.changing(requestId, () => this.devices.reject(requestId, new Date(), resolvedBy));
+    const at = new Date();
+    const request = await this.changing(requestId, () => this.devices.reject(requestId, at, resolvedBy, openSince(at.getTime())));
     return request ? toPairingRequest(request) : null;
   }
 
@@ -83,6 +86,11 @@ export class DatabaseDeviceStore implements DeviceStore {
       this.cache.invalidate(deviceId);
     }
   }
+}
+
+/** Requests made at or before this time have expired. */
+function openSince(nowMs: number): Date {
+  return new Date(nowMs - DEVICE_PAIRING_LIMITS.requestTtlMs);
 }
 
 function toPairedDevice(device: PairedDeviceRecord): PairedDevice {

@@ -38,15 +38,15 @@ function snapshotWith(options: { telegramUp?: () => boolean; queueDown?: boolean
       },
     },
   ]);
-  const sessions = { count: async () => 7 } as unknown as SessionRepository;
+  const sessions: Pick<SessionRepository, 'count'> = { count: async () => 7 };
   const counts = { waiting: 1, active: 0, delayed: 0, dead: 0 };
-  const queue = {
+  const queue: Pick<QueueDriver, 'kind' | 'counts'> = {
     kind: 'in-process',
     counts: async () => {
       if (options.queueDown) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
       return counts;
     },
-  } as unknown as QueueDriver;
+  };
   const snapshot = new GatewaySnapshotService(readiness, sessions, queue, configSchema.parse({}), { serverVersion: '1.2.3' });
   return { snapshot, calls };
 }

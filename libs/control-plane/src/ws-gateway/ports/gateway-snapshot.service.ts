@@ -39,8 +39,9 @@ export class GatewaySnapshotService implements GatewaySnapshot {
 
   constructor(
     private readonly readiness: ReadinessService,
-    private readonly sessions: SessionRepository,
-    @Inject(QUEUE_DRIVER) private readonly queue: QueueDriver,
+    // Declared as the parts it reads, so a test passes just those.
+    @Inject(SessionRepository) private readonly sessions: Pick<SessionRepository, 'count'>,
+    @Inject(QUEUE_DRIVER) private readonly queue: Pick<QueueDriver, 'kind' | 'counts'>,
     @InjectConfig() private readonly config: SwitchboardConfig,
     @Inject(CONTROL_PLANE_MODULE_OPTIONS) private readonly options: ControlPlaneModuleOptions,
   ) {}

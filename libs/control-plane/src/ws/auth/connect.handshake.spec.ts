@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { PairingRequest } from '../ports/device-store.port';
+import { PairedDevice, PairingRequest } from '../ports/device-store.port';
 import { OPERATOR_SCOPES } from '../protocol/scopes';
 import { StaticGatewayCredentials, TEST_GATEWAY_PASSWORD, TEST_GATEWAY_TOKEN } from '../../testing/ws/fake-gateway.ports';
 import { InMemoryDeviceStore } from '../../testing/ws/in-memory-device.store';
@@ -28,12 +28,14 @@ describe('negotiateProtocol', () => {
 describe('ConnectHandshake', () => {
   let devices: InMemoryDeviceStore;
   let requested: PairingRequest[];
+  let autoPaired: PairedDevice[];
   let handshake: ConnectHandshake;
   let device: TestDevice;
 
   beforeEach(() => {
     devices = new InMemoryDeviceStore();
     requested = [];
+    autoPaired = [];
     device = createTestDevice();
     handshake = handshakeWith(SETTINGS);
   });
@@ -46,6 +48,7 @@ describe('ConnectHandshake', () => {
         clock: { now: () => NOW },
         random: (size) => Buffer.alloc(size, 7),
         onPairingRequested: (request) => requested.push(request),
+        onAutoPaired: (paired) => autoPaired.push(paired),
       },
       settings,
     );
@@ -115,7 +118,9 @@ describe('ConnectHandshake', () => {
     expect(outcome.deviceToken).toEqual(expect.any(String));
     expect(devices.tokenHashes.get(device.id)).toBe(hashDeviceToken(outcome.deviceToken as string));
     expect(devices.devices.get(device.id)?.scopes).toEqual(['operator.read']);
+    // Reported as paired, not as a request an operator should approve.
     expect(requested).toEqual([]);
+    expect(autoPaired).toEqual([expect.objectContaining({ deviceId: device.id, roles: ['operator'] })]);
   });
 
   it('opens one pairing request for a new remote device however often it retries', async () => {
@@ -170,7 +175,7 @@ describe('ConnectHandshake', () => {
     const first = await accepted({ token: TEST_GATEWAY_TOKEN, device });
     await devices.revoke(device.id);
     handshake = new ConnectHandshake(
-      { credentials: new StaticGatewayCredentials(), devices, clock: { now: () => NOW }, random: (size) => Buffer.alloc(size, 9), onPairingRequested: () => undefined },
+      { credentials: new StaticGatewayCredentials(), devices, clock: { now: () => NOW }, random: (size) => Buffer.alloc(size, 9), onPairingRequested: () => undefined, onAutoPaired: () => undefined },
       SETTINGS,
     );
     const again = await accepted({ token: TEST_GATEWAY_TOKEN, device });

@@ -3,7 +3,7 @@ import { CloseCodes, closeReason } from '../protocol/close-codes';
 import { DetailCode, DetailCodes, ErrorCodeName, ErrorCodes, ErrorShape, errorShape } from '../protocol/protocol-error';
 import { OPERATOR_SCOPES, OperatorScope, Role, grantScopes } from '../protocol/scopes';
 import { Clock } from '../ports/clock.port';
-import { DeviceAuthState, DeviceStore, PairingRequest } from '../ports/device-store.port';
+import { DeviceAuthState, DeviceStore, PairedDevice, PairingRefused, PairingRequest } from '../ports/device-store.port';
 import { GatewayCredentials } from '../ports/gateway-credentials.port';
 import { verifyDeviceSignature } from './device-signature';
 import { DeviceKeys } from './device-keys';
@@ -37,6 +37,8 @@ export interface HandshakeDeps {
   random: RandomBytes;
   /** A new pairing request was opened (the server tells operators holding operator.pairing). */
   onPairingRequested(request: PairingRequest): void;
+  /** A new device was paired without an operator: it connected over loopback with the shared secret. */
+  onAutoPaired(device: PairedDevice): void;
 }
 
 export interface HandshakeAccepted {
@@ -185,8 +187,11 @@ export class ConnectHandshake {
     const scopes = grantScopes(role, params.scopes ?? [], OPERATOR_SCOPES);
     if (!state.paired || !state.paired.roles.includes(role)) {
       if (!(request.isLoopback && this.settings.autoPairLoopback)) return this.requirePairing(request, role);
-      const { request: pending } = await this.deps.devices.requestPairing(newRequest(request, role));
-      await this.deps.devices.approve(pending.requestId, scopes, this.deps.clock.now());
+      // Unbounded: paired at once, it never joins the requests waiting for an operator.
+      const opened = await this.deps.devices.requestPairing(newRequest(request, role), { unbounded: true });
+      if ('refused' in opened) return pairingRefused(opened);
+      const paired = await this.deps.devices.approve(opened.request.requestId, scopes, this.deps.clock.now());
+      if (paired) this.deps.onAutoPaired(paired);
     }
     const deviceToken = await this.issueFirstToken(device.id, state);
     return withToken(accepted(protocol, role, scopes, method, device.id), deviceToken);
@@ -204,7 +209,9 @@ export class ConnectHandshake {
   }
 
   private async requirePairing(request: HandshakeRequest, role: Role): Promise<HandshakeRejected> {
-    const { request: pending, created } = await this.deps.devices.requestPairing(newRequest(request, role));
+    const opened = await this.deps.devices.requestPairing(newRequest(request, role));
+    if ('refused' in opened) return pairingRefused(opened);
+    const { request: pending, created } = opened;
     if (created) this.deps.onPairingRequested(pending);
     return rejected(ErrorCodes.NOT_PAIRED, DetailCodes.PAIRING_REQUIRED, 'pairing required', {
       details: { requestId: pending.requestId },
@@ -212,6 +219,15 @@ export class ConnectHandshake {
       reason: `pairing required (requestId: ${pending.requestId})`,
     });
   }
+}
+
+// No request could be opened: too many are waiting for an operator (see DEVICE_PAIRING_LIMITS).
+function pairingRefused({ refused, retryAfterMs }: PairingRefused): HandshakeRejected {
+  const where = refused === 'per_ip' ? 'from your address' : 'on this gateway';
+  return rejected(ErrorCodes.UNAVAILABLE, DetailCodes.PAIRING_REQUESTS_FULL, `too many devices ${where} are waiting for pairing; try again later`, {
+    details: { limit: refused },
+    retryAfterMs,
+  });
 }
 
 function newRequest(request: HandshakeRequest, role: Role) {
@@ -246,12 +262,15 @@ interface RejectionOptions {
   details?: Record<string, unknown>;
   reason?: string;
   badSecret?: boolean;
+  /** Set: the error is retryable after this long. */
+  retryAfterMs?: number;
 }
 
 function rejected(code: ErrorCodeName, detail: DetailCode, message: string, options: RejectionOptions = {}): HandshakeRejected {
+  const retry = options.retryAfterMs !== undefined ? { retryable: true, retryAfterMs: options.retryAfterMs } : {};
   return {
     ok: false,
-    error: errorShape(code, message, { details: { code: detail, ...options.details } }),
+    error: errorShape(code, message, { details: { code: detail, ...options.details }, ...retry }),
     closeCode: options.closeCode ?? CloseCodes.POLICY_VIOLATION,
     closeReason: closeReason(options.reason ?? message),
     badSecret: options.badSecret ?? false,

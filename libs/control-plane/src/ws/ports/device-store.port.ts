@@ -39,6 +39,27 @@ export interface PairingRequest {
 
 export type NewPairingRequest = Omit<PairingRequest, 'requestId' | 'createdAtMs'>;
 
+const MINUTE = 60_000;
+
+/**
+ * Bounds on pairing requests, so that fresh keys cannot fill the store (any client can make as
+ * many as it likes): a request expires unanswered after `requestTtlMs`; no new one opens while
+ * `maxOpenPerIp` are open from its address or `maxOpenTotal` in all.
+ */
+export const DEVICE_PAIRING_LIMITS = {
+  requestTtlMs: 60 * MINUTE,
+  maxOpenPerIp: 3,
+  maxOpenTotal: 20,
+} as const;
+
+/** Why no request was opened; `retryAfterMs`: until the oldest request in the way expires. */
+export interface PairingRefused {
+  refused: 'per_ip' | 'total';
+  retryAfterMs: number;
+}
+
+export type PairingRequestOutcome = { request: PairingRequest; created: boolean } | PairingRefused;
+
 /** What a connect checks about a device, in one lookup. */
 export interface DeviceAuthState {
   /** Null when the device is not paired for any role. */
@@ -55,22 +76,30 @@ export interface DeviceStore {
   /** Runs on every connect with a device identity: implementations should make it cheap. */
   findAuthState(deviceId: string): Promise<DeviceAuthState>;
   listDevices(): Promise<PairedDevice[]>;
-  /** Opens a pairing request, or returns the device's pending one with `created: false`. */
-  requestPairing(request: NewPairingRequest): Promise<{ request: PairingRequest; created: boolean }>;
+  /**
+   * Opens a pairing request, or returns the device's open one with `created: false`; refuses
+   * within DEVICE_PAIRING_LIMITS. `unbounded`: for a device paired at once, which never waits.
+   */
+  requestPairing(request: NewPairingRequest, options?: { unbounded?: boolean }): Promise<PairingRequestOutcome>;
+  /** An open (not expired) request. */
   findPairingRequest(requestId: string): Promise<PairingRequest | null>;
+  /** The open (not expired) requests, oldest first. */
   listPairingRequests(): Promise<PairingRequest[]>;
   /**
    * Approves a pending request: the device is paired (or gains the request's role) with exactly
-   * `scopes`, and the request is removed. Null when no such request is pending.
+   * `scopes`, and the request is removed. Null when no such request is pending. `resolvedBy`
+   * (here and below): who decided, for the record; the control plane when not given.
    */
-  approve(requestId: string, scopes: OperatorScope[], atMs: number): Promise<PairedDevice | null>;
-  /** Removes a pending request; null when none is pending under that id. */
-  reject(requestId: string): Promise<PairingRequest | null>;
+  approve(requestId: string, scopes: OperatorScope[], atMs: number, resolvedBy?: string): Promise<PairedDevice | null>;
+  /** Removes an open request; null when none is open under that id. */
+  reject(requestId: string, resolvedBy?: string): Promise<PairingRequest | null>;
   /** Unpairs a device and drops its token (and any open request); null when it was not paired. */
-  revoke(deviceId: string, atMs: number): Promise<PairedDevice | null>;
+  revoke(deviceId: string, atMs: number, resolvedBy?: string): Promise<PairedDevice | null>;
   /**
    * Stores the hash of a paired device's token unless it has one; false when it has (a concurrent
    * connect issued it first) or is not paired. A token stays valid until the device is revoked.
    */
   issueTokenHash(deviceId: string, tokenSha256Hex: string): Promise<boolean>;
+  /** Drops what this process remembers of a device that another replica changed (revoked). */
+  forget(deviceId: string): void;
 }

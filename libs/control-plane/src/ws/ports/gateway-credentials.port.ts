@@ -7,6 +7,8 @@ export const GATEWAY_CREDENTIALS = Symbol('GATEWAY_CREDENTIALS');
  * (`secretsEqual` from this lib does) and answer false when that secret is not configured.
  */
 export interface GatewayCredentials {
+  /** Whether a token or password is set; without one, devices sign in by their key once approved. */
+  readonly configured: boolean;
   verifyToken(token: string): boolean | Promise<boolean>;
   verifyPassword(password: string): boolean | Promise<boolean>;
 }

@@ -1,4 +1,5 @@
 import { StateVersion } from '../protocol/frame.schema';
+import { ConnectionInfo } from '../server/method.registry';
 
 /** Injection token of the gateway state the control plane reports. */
 export const GATEWAY_SNAPSHOT = Symbol('CONTROL_PLANE_GATEWAY_SNAPSHOT');
@@ -34,4 +35,6 @@ export interface GatewaySnapshot {
   health(options?: { probe?: boolean }): Promise<HealthSummary>;
   /** Answer of `status`: version, uptime, channels, queue and session counts. */
   status(): Promise<Record<string, unknown>>;
+  /** Where presence reads the server's authenticated connections (the server is built after the snapshot). */
+  bindConnections(list: () => ConnectionInfo[]): void;
 }

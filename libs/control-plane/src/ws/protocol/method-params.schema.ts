@@ -78,12 +78,27 @@ export const AgentParamsSchema = Type.Object(
   closed,
 );
 
+export const MAX_SEND_ATTACHMENTS = 8;
+
+/** A file `send` delivers with the message: its bytes in base64 (the frame's size limit bounds it). */
+export const SendAttachmentSchema = Type.Object(
+  {
+    // A name, not a path: no slashes and no control characters (the pattern's escapes are JSON Schema's).
+    fileName: Type.String({ minLength: 1, maxLength: 256, pattern: '^[^/\\\\\\u0000-\\u001f]+$' }),
+    mimeType: Type.Optional(Type.String({ maxLength: 128, pattern: /^[\w.+-]+\/[\w.+-]+$/.source })),
+    content: Type.String({ minLength: 1, format: 'base64' }),
+  },
+  closed,
+);
+export type SendAttachment = Static<typeof SendAttachmentSchema>;
+
 export const SendParamsSchema = Type.Object(
   {
     to: key(),
     message: Type.String(),
     channel: Type.Optional(key()),
     accountId: Type.Optional(key()),
+    attachments: Type.Optional(Type.Array(SendAttachmentSchema, { minItems: 1, maxItems: MAX_SEND_ATTACHMENTS })),
     idempotencyKey: idempotencyKey(),
   },
   closed,

@@ -31,6 +31,7 @@ export const DetailCodes = {
   UNKNOWN_METHOD: 'UNKNOWN_METHOD',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   NOT_FOUND: 'NOT_FOUND',
+  PAIRING_REQUESTS_FULL: 'PAIRING_REQUESTS_FULL',
 } as const;
 
 export type DetailCode = (typeof DetailCodes)[keyof typeof DetailCodes];

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HelloOkSchema } from '../protocol/connect.schema';
 import { compileSchema } from '../protocol/schema-validator';
 import { TestControlPlane, startTestControlPlane } from '../../testing/ws/control-plane.harness';
@@ -24,10 +24,13 @@ describe('control-plane handshake over a real socket', () => {
   afterEach(() => plane.stop());
 
   it('sends connect.challenge with a nonce and the server time as soon as the socket opens', async () => {
+    const before = Date.now();
     const socket = await TestSocket.open(plane.url);
     const challenge = await socket.nextEvent('connect.challenge');
     expect(challenge.payload).toEqual({ nonce: expect.stringMatching(/^[\w-]{20,}$/), ts: expect.any(Number) });
-    expect(Math.abs(challenge.payload.ts - Date.now())).toBeLessThan(5_000);
+    // Sent while the test waited: the server's clock, not a stale or made-up time.
+    expect(challenge.payload.ts).toBeGreaterThanOrEqual(before);
+    expect(challenge.payload.ts).toBeLessThanOrEqual(Date.now());
     socket.close();
   });
 
@@ -145,6 +148,23 @@ describe('device pairing over a real socket', () => {
 
     const again = await plane.connect({ deviceToken, device, scopes: ['operator.read', 'operator.write'] });
     expect(again.answer.payload.auth).toEqual({ role: 'operator', scopes: ['operator.read'] });
+  });
+
+  it('logs an auto-paired loopback device as paired, and a remote device as asking to be approved', async () => {
+    const log = vi.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    plane = await startTestControlPlane();
+    const local = createTestDevice();
+    await plane.connect({ token: TEST_GATEWAY_TOKEN, device: local });
+    expect(log).toHaveBeenCalledWith(`device ${local.id} (switchboard-test) paired automatically as operator: it connected over loopback with the gateway's secret`);
+    expect(log.mock.calls.flat().join('\n')).not.toContain('asks to pair');
+
+    await plane.stop();
+    plane = await startTestControlPlane({ autoPairLoopback: false });
+    const remote = createTestDevice();
+    const { answer } = await plane.connect({ token: TEST_GATEWAY_TOKEN, device: remote });
+    const requestId = answer.error?.details?.requestId as string;
+    expect(log).toHaveBeenCalledWith(`device ${remote.id} (switchboard-test) from 127.0.0.1 asks to pair as operator: switchboard devices approve ${requestId}`);
+    log.mockRestore();
   });
 
   it('closes the connections of a device when it is revoked, and only those', async () => {

@@ -12,8 +12,6 @@ import type { ReplicaBus } from '../ports/replica-bus.port';
 export interface ControlPlaneOptions {
   /** Reported as `server.version` in hello-ok. */
   serverVersion: string;
-  /** Upgrade path served (default "/"); other paths are refused with 404. */
-  path: string;
   /** A socket that has not completed `connect` by then is closed (1008). */
   handshakeTimeoutMs: number;
   /** Largest frame accepted before authentication (larger → 1009). */
@@ -46,10 +44,12 @@ export interface ControlPlaneOptions {
   admitUpgrade: (request: IncomingMessage) => boolean;
 }
 
+/** The upgrade path of the control plane, as OpenClaw serves it; other paths are refused with 404. */
+export const CONTROL_PLANE_PATH = '/';
+
 export const SUPPORTED_PROTOCOLS = { min: 3, max: 4 } as const;
 
 export const DEFAULT_CONTROL_PLANE_OPTIONS: Omit<ControlPlaneOptions, 'serverVersion'> = {
-  path: '/',
   handshakeTimeoutMs: 10_000,
   maxPreAuthPayloadBytes: 64 * 1024,
   maxPayloadBytes: 1024 * 1024,

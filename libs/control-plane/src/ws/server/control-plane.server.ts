@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { IncomingMessage, STATUS_CODES, Server as HttpServer } from 'node:http';
-import { Duplex } from 'node:stream';
+import { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { TSchema } from '@sinclair/typebox';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket } from 'ws';
 import { AuthFailureBackoff } from '../auth/auth-failure.backoff';
 import { ConnectHandshake, HandshakeAccepted } from '../auth/connect.handshake';
 import { registerDevicePairMethods } from '../methods/device-pair.methods';
@@ -20,6 +19,7 @@ import { ControlPlaneDeps, ControlPlaneOptions, DEFAULT_CONTROL_PLANE_OPTIONS, S
 import { IdempotencyCache } from './idempotency.cache';
 import { ConnectionInfo, MethodDefinition, MethodRegistry } from './method.registry';
 import { RequestDispatcher } from './request.dispatcher';
+import { UpgradeAdmission, UpgradeRefusal } from './control-plane.ws-adapter';
 
 /** Events a client may receive (advertised in hello-ok). */
 export const CONTROL_PLANE_EVENTS = [
@@ -58,10 +58,11 @@ export interface ShutdownNotice {
 }
 
 /**
- * The OpenClaw-compatible WebSocket control plane, sharing the gateway's HTTP port: it answers
- * upgrades on `options.path`, runs the handshake, dispatches registered methods and fans events out.
+ * The OpenClaw-compatible WebSocket control plane: it admits upgrades, runs the handshake of each
+ * socket it is given, dispatches registered methods and fans events out. The sockets come from
+ * Nest's WebSocket gateway on the gateway's HTTP port (see ControlPlaneWsAdapter).
  */
-export class ControlPlaneServer {
+export class ControlPlaneServer implements UpgradeAdmission {
   private readonly options: ControlPlaneOptions;
   private readonly methods = new MethodRegistry();
   private readonly connections = new Map<string, ControlPlaneConnection>();
@@ -69,11 +70,10 @@ export class ControlPlaneServer {
   private readonly unauthenticatedByIp = new Map<string, number>();
   private readonly replicaHandlers = new Map<string, (payload: unknown) => void>();
   private readonly logger = new Logger('ControlPlane');
-  private readonly wss: WebSocketServer;
   private readonly environment: ConnectionEnvironment;
   private readonly metrics: ControlPlaneMetrics;
   private readonly clock: Clock;
-  private httpServer: HttpServer | null = null;
+  private started = false;
   private tickTimer: NodeJS.Timeout | null = null;
   private closing = false;
 
@@ -86,7 +86,6 @@ export class ControlPlaneServer {
     this.clock = deps.clock ?? systemClock;
     const random = deps.random ?? randomBytes;
     const logger = this.logger;
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.options.maxPayloadBytes, clientTracking: false });
     const cache = new IdempotencyCache({ ttlMs: this.options.idempotencyTtlMs, maxEntries: this.options.idempotencyMaxEntries }, this.clock);
     const handshake = new ConnectHandshake(
       {
@@ -94,7 +93,14 @@ export class ControlPlaneServer {
         devices: deps.devices,
         clock: this.clock,
         random,
-        onPairingRequested: (request) => this.publish('device.pair.requested', request),
+        onPairingRequested: (request) => {
+          // Without a console, the log is where an operator learns what to approve.
+          logger.log(`device ${request.deviceId} (${request.clientId}) from ${request.remoteIp} asks to pair as ${request.role}: switchboard devices approve ${request.requestId}`);
+          this.publish('device.pair.requested', request);
+        },
+        onAutoPaired: (device) => {
+          logger.log(`device ${device.deviceId} (${device.clientId}) paired automatically as ${device.roles.join(', ')}: it connected over loopback with the gateway's secret`);
+        },
       },
       {
         protocols: SUPPORTED_PROTOCOLS,
@@ -126,11 +132,14 @@ export class ControlPlaneServer {
     this.methods.register(name, definition);
   }
 
-  /** Starts answering WebSocket upgrades of `httpServer` and sending ticks. */
-  attach(httpServer: HttpServer): void {
-    if (this.httpServer) throw new Error('the control plane is already attached to an HTTP server');
-    this.httpServer = httpServer;
-    httpServer.on('upgrade', this.onUpgrade);
+  get maxPayloadBytes(): number {
+    return this.options.maxPayloadBytes;
+  }
+
+  /** Starts following the other replicas' events and sending ticks. */
+  start(): void {
+    if (this.started) throw new Error('the control plane is already started');
+    this.started = true;
     this.deps.replicas?.subscribe((event, payloadJson) => this.onReplicaEvent(event, payloadJson));
     this.tickTimer = setInterval(() => this.broadcast('tick', { ts: this.clock.now() }), this.options.tickIntervalMs);
     this.tickTimer.unref();
@@ -207,47 +216,45 @@ export class ControlPlaneServer {
     return [...this.connections.values()].filter((connection) => connection.authenticated).map((connection) => connection.info);
   }
 
-  /** Graceful stop: `shutdown` event, close 1012, then stop accepting upgrades. */
+  /** Graceful stop: refuse new upgrades (503), `shutdown` event, then close 1012. */
   async close(notice: ShutdownNotice): Promise<void> {
     if (this.closing) return;
     this.closing = true;
     if (this.tickTimer) clearInterval(this.tickTimer);
-    this.httpServer?.off('upgrade', this.onUpgrade);
     const open = [...this.connections.values()];
     this.broadcast('shutdown', { reason: notice.reason, ...(notice.restartExpectedMs !== undefined ? { restartExpectedMs: notice.restartExpectedMs } : {}) }, { scope: null });
     for (const connection of open) connection.close(CloseCodes.SERVICE_RESTART, 'service restart');
     const grace = sleep(SHUTDOWN_GRACE_MS, undefined, { ref: false });
     await Promise.race([Promise.all(open.map((connection) => connection.closed)), grace]);
     for (const connection of this.connections.values()) connection.terminate();
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (new URL(request.url ?? '/', 'http://localhost').pathname !== this.options.path) return this.refuse(socket, 404, 'path');
-    if (this.closing) return this.refuse(socket, 503, 'shutting-down');
-    if (!this.options.admitUpgrade(request)) return this.refuse(socket, 403, 'not-admitted');
-    const ip = this.options.clientIp(request);
-    if ((this.unauthenticatedByIp.get(ip) ?? 0) >= this.options.maxUnauthenticatedPerIp) {
-      return this.refuse(socket, 503, 'unauthenticated-per-ip');
-    }
-    if (this.unauthenticated.size >= this.options.maxUnauthenticatedTotal) return this.refuse(socket, 503, 'unauthenticated-total');
-    // Without verifyClient, ws completes the upgrade synchronously, so the counts above cannot race
-    // and the cork holds the 101 answer until the challenge joins it: one write instead of two.
-    socket.cork();
-    this.wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
-      const connection = new ControlPlaneConnection(ws, ip, isDirectLoopback(request), this.environment);
-      this.connections.set(connection.connId, connection);
-      this.unauthenticated.add(connection);
-      this.unauthenticatedByIp.set(ip, (this.unauthenticatedByIp.get(ip) ?? 0) + 1);
-    });
-    socket.uncork();
-  };
+  admit(request: IncomingMessage): UpgradeRefusal | null {
+    const refusal = this.refusalOf(request);
+    if (refusal) this.metrics.upgradeRefused(refusal.reason);
+    return refusal;
+  }
 
-  private refuse(socket: Duplex, status: number, reason: string): void {
+  upgradeRefused(reason: string): void {
     this.metrics.upgradeRefused(reason);
-    const retry = status === 503 ? 'Retry-After: 5\r\n' : '';
-    socket.once('finish', () => socket.destroy());
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n${retry}\r\n`);
+  }
+
+  /** Takes an upgraded socket that `admit` let in: the challenge goes out at once. */
+  accept(ws: WebSocket, request: IncomingMessage): void {
+    const ip = this.options.clientIp(request);
+    const connection = new ControlPlaneConnection(ws, ip, isDirectLoopback(request), this.environment);
+    this.connections.set(connection.connId, connection);
+    this.unauthenticated.add(connection);
+    this.unauthenticatedByIp.set(ip, (this.unauthenticatedByIp.get(ip) ?? 0) + 1);
+  }
+
+  private refusalOf(request: IncomingMessage): UpgradeRefusal | null {
+    if (this.closing) return { status: 503, reason: 'shutting-down' };
+    if (!this.options.admitUpgrade(request)) return { status: 403, reason: 'not-admitted' };
+    const ip = this.options.clientIp(request);
+    if ((this.unauthenticatedByIp.get(ip) ?? 0) >= this.options.maxUnauthenticatedPerIp) return { status: 503, reason: 'unauthenticated-per-ip' };
+    if (this.unauthenticated.size >= this.options.maxUnauthenticatedTotal) return { status: 503, reason: 'unauthenticated-total' };
+    return null;
   }
 
   private async hello(accepted: HandshakeAccepted, connId: string): Promise<HelloOk> {

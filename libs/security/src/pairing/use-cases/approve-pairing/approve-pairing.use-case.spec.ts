@@ -6,6 +6,8 @@ import { AllowlistRepository, PairingRepository } from '@switchboard/persistence
 import { TEST_DATABASE_KINDS, TestDatabase, openTestDatabase, uniquePlatform } from '@switchboard/persistence/security/testing-databases';
 import { RequestPairingUseCase } from '../request-pairing/request-pairing.use-case';
 import { ApprovePairingUseCase } from './approve-pairing.use-case';
+import { configSchema } from '@switchboard/config';
+import { PairingCodeHasher } from '../../pairing-code-hasher';
 
 const MINUTE = 60_000;
 const CODE = /\b[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}\b/;
@@ -20,6 +22,8 @@ async function rejection(promise: Promise<unknown>): Promise<DomainError> {
   expect(error).toBeInstanceOf(DomainError);
   return error as DomainError;
 }
+
+const codes = new PairingCodeHasher(configSchema.parse({ security: { pairingCodeSecret: 'a-test-key-of-at-least-32-characters' } }));
 
 describe.each(TEST_DATABASE_KINDS)('ApprovePairingUseCase on %s', (kind) => {
   let database: TestDatabase;
@@ -40,8 +44,8 @@ describe.each(TEST_DATABASE_KINDS)('ApprovePairingUseCase on %s', (kind) => {
     pairing = new PairingRepository(database.db);
     allowlist = new AllowlistRepository(database.db);
     const clock = { now: () => current };
-    approve = new ApprovePairingUseCase(pairing, allowlist, clock);
-    requestPairing = new RequestPairingUseCase(pairing, clock);
+    approve = new ApprovePairingUseCase(pairing, allowlist, codes, clock);
+    requestPairing = new RequestPairingUseCase(pairing, codes, clock);
   });
   beforeEach(() => {
     current = new Date('2030-05-01T12:00:00Z');
@@ -49,13 +53,18 @@ describe.each(TEST_DATABASE_KINDS)('ApprovePairingUseCase on %s', (kind) => {
   });
   afterAll(() => database.close());
 
+  it('says which account of the platform the user asked through, so that one tells them', async () => {
+    const code = CODE.exec((await requestPairing.execute(inboundDm(platform, 'u2', { accountId: 'support' }))).reply)?.[0] as string;
+    expect(await approve.execute(platform, code, 'cli')).toMatchObject({ accountId: 'support', userId: 'u2' });
+  });
+
   it('adds the user to the platform allowlist and says whom to tell', async () => {
     const code = await codeFor('u1');
     expect(await allowlist.isAllowed(platform, 'u1')).toBe(false);
 
     const approved = await approve.execute(platform, code.toLowerCase(), 'cli');
 
-    expect(approved).toEqual({ platform, userId: 'u1', chatId: 'chat-u1', displayName: 'User u1' });
+    expect(approved).toEqual({ platform, accountId: 'default', userId: 'u1', chatId: 'chat-u1', displayName: 'User u1' });
     expect(await allowlist.isAllowed(platform, 'u1')).toBe(true);
     expect(await allowlist.list(platform)).toEqual([expect.objectContaining({ userId: 'u1', createdBy: 'cli' })]);
     expect(await pairing.listPending(current, platform)).toEqual([]);

@@ -2,12 +2,15 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@switchboard/core';
 import { AllowlistRepository, PairingRepository } from '@switchboard/persistence';
 import { CLOCK, Clock } from '../../../clock';
-import { hashPairingCode, normalizePairingCode } from '../../pairing-code';
+import { normalizePairingCode } from '../../pairing-code';
+import { PairingCodeHasher } from '../../pairing-code-hasher';
 import { PAIRING_LIMITS, formatUtcTime } from '../../pairing-limits';
 
 /** Who was let in, so the caller can tell them in `chatId`. */
 export interface ApprovedPairing {
   platform: string;
+  /** The platform account (bot) the user asked through: it tells them they are approved. */
+  accountId: string;
   userId: string;
   chatId: string;
   displayName: string | null;
@@ -24,6 +27,7 @@ export class ApprovePairingUseCase {
   constructor(
     private readonly pairing: PairingRepository,
     private readonly allowlist: AllowlistRepository,
+    private readonly codes: PairingCodeHasher,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -34,7 +38,7 @@ export class ApprovePairingUseCase {
     if (guard?.lockedUntil && guard.lockedUntil > now) throw lockedError(guard.lockedUntil, now);
 
     const normalized = normalizePairingCode(code);
-    const request = normalized ? await this.pairing.findByCodeHash(hashPairingCode(normalized)) : null;
+    const request = normalized ? await this.pairing.findByCodeHash(this.codes.hash(normalized)) : null;
     if (!request || request.platform !== platform || request.status === 'revoked') {
       return this.fail(platform, now);
     }
@@ -50,7 +54,7 @@ export class ApprovePairingUseCase {
     await this.allowlist.add({ platform, userId: request.userId, createdBy: actor, note: 'pairing' });
     await this.pairing.resolve(request.id, 'approved', now, actor);
     this.logger.log(`${actor} approved pairing of ${platform} user ${request.userId}`);
-    return { platform, userId: request.userId, chatId: request.chatId, displayName: request.displayName };
+    return { platform, accountId: request.accountId, userId: request.userId, chatId: request.chatId, displayName: request.displayName };
   }
 
   private async fail(platform: string, now: Date): Promise<never> {

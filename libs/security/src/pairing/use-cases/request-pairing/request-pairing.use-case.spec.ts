@@ -3,13 +3,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { inboundDm } from '@switchboard/testing';
 import { PairingRepository } from '@switchboard/persistence';
 import { TEST_DATABASE_KINDS, TestDatabase, openTestDatabase, uniquePlatform } from '@switchboard/persistence/security/testing-databases';
-import { hashPairingCode } from '../../pairing-code';
 import { RequestPairingUseCase } from './request-pairing.use-case';
+import { configSchema } from '@switchboard/config';
+import { PairingCodeHasher } from '../../pairing-code-hasher';
 
 const MINUTE = 60_000;
 const CODE = /\b[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}\b/;
 
 const dm = (platform: string, userId: string) => inboundDm(platform, userId);
+
+const codes = new PairingCodeHasher(configSchema.parse({ security: { pairingCodeSecret: 'a-test-key-of-at-least-32-characters' } }));
 
 describe.each(TEST_DATABASE_KINDS)('RequestPairingUseCase on %s', (kind) => {
   let database: TestDatabase;
@@ -22,7 +25,7 @@ describe.each(TEST_DATABASE_KINDS)('RequestPairingUseCase on %s', (kind) => {
     Logger.overrideLogger(false);
     database = await openTestDatabase(kind);
     pairing = new PairingRepository(database.db);
-    requestPairing = new RequestPairingUseCase(pairing, { now: () => current });
+    requestPairing = new RequestPairingUseCase(pairing, codes, { now: () => current });
   });
   afterEach(() => {
     vi.restoreAllMocks();
@@ -42,7 +45,7 @@ describe.each(TEST_DATABASE_KINDS)('RequestPairingUseCase on %s', (kind) => {
     const code = CODE.exec(result.reply)?.[0] as string;
     expect(code).toBeDefined();
     expect(result.reply).toContain('1 hour');
-    const stored = await pairing.findByCodeHash(hashPairingCode(code));
+    const stored = await pairing.findByCodeHash(codes.hash(code));
     expect(stored).toMatchObject({
       platform,
       userId: 'u1',
@@ -84,7 +87,7 @@ describe.each(TEST_DATABASE_KINDS)('RequestPairingUseCase on %s', (kind) => {
     expect(second.reason).toBe('pairing_code_sent');
     const code = CODE.exec(second.reply)?.[0] as string;
     expect(code).not.toBe(first);
-    expect((await pairing.findByCodeHash(hashPairingCode(first)))?.status).toBe('expired');
+    expect((await pairing.findByCodeHash(codes.hash(first)))?.status).toBe('expired');
     expect(await pairing.listPending(current, platform)).toEqual([expect.objectContaining({ userId: 'u1', createdAt: current })]);
   });
 

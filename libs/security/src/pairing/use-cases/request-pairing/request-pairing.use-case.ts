@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { InboundMessage } from '@switchboard/core';
 import { PairingRepository } from '@switchboard/persistence';
 import { CLOCK, Clock } from '../../../clock';
-import { generatePairingCode, hashPairingCode } from '../../pairing-code';
+import { generatePairingCode } from '../../pairing-code';
+import { PairingCodeHasher } from '../../pairing-code-hasher';
 import { PAIRING_LIMITS, formatUtcTime } from '../../pairing-limits';
 
 export type PairingReplyReason = 'pairing_code_sent' | 'pairing_pending' | 'pairing_cooldown' | 'pairing_full';
@@ -20,6 +21,7 @@ export class RequestPairingUseCase {
 
   constructor(
     private readonly pairing: PairingRepository,
+    private readonly codes: PairingCodeHasher,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -55,10 +57,11 @@ export class RequestPairingUseCase {
     const code = generatePairingCode();
     await this.pairing.create({
       platform,
+      accountId: message.accountId,
       userId,
       displayName: message.sender.displayName ?? message.sender.username,
       chatId,
-      codeHash: hashPairingCode(code),
+      codeHash: this.codes.hash(code),
       createdAt: now,
       expiresAt: new Date(now.getTime() + PAIRING_LIMITS.codeTtlMs),
     });

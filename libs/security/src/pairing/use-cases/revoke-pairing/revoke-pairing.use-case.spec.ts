@@ -6,14 +6,18 @@ import { ErrorCode } from '@switchboard/core';
 import { ANY_PLATFORM, AllowlistRepository, PairingRepository } from '@switchboard/persistence';
 import { TestDatabase, openTestDatabase, uniquePlatform } from '@switchboard/persistence/security/testing-databases';
 import { AccessLists } from '../../../access/access-lists';
+import { RuntimeSettings } from '../../../settings/runtime-settings';
 import { ApprovePairingUseCase } from '../approve-pairing/approve-pairing.use-case';
 import { ListPendingPairingsUseCase } from '../list-pending-pairings/list-pending-pairings.use-case';
 import { RequestPairingUseCase } from '../request-pairing/request-pairing.use-case';
 import { RevokePairingUseCase } from './revoke-pairing.use-case';
+import { PairingCodeHasher } from '../../pairing-code-hasher';
 
 const CODE = /\b[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}\b/;
 
 const dm = (platform: string, userId: string) => inboundDm(platform, userId);
+
+const codes = new PairingCodeHasher(configSchema.parse({ security: { pairingCodeSecret: 'a-test-key-of-at-least-32-characters' } }));
 
 describe('RevokePairingUseCase and ListPendingPairingsUseCase', () => {
   let database: TestDatabase;
@@ -33,9 +37,9 @@ describe('RevokePairingUseCase and ListPendingPairingsUseCase', () => {
     database = await openTestDatabase('pglite');
     pairing = new PairingRepository(database.db);
     allowlist = new AllowlistRepository(database.db);
-    const lists = new AccessLists(configSchema.parse({ security: { allowedUsers: ['config-user'] } }));
-    requestPairing = new RequestPairingUseCase(pairing, clock);
-    approve = new ApprovePairingUseCase(pairing, allowlist, clock);
+    const lists = new AccessLists(new RuntimeSettings(configSchema.parse({ security: { allowedUsers: ['config-user'] } })));
+    requestPairing = new RequestPairingUseCase(pairing, codes, clock);
+    approve = new ApprovePairingUseCase(pairing, allowlist, codes, clock);
     revoke = new RevokePairingUseCase(pairing, allowlist, lists, clock);
     listPending = new ListPendingPairingsUseCase(pairing, clock);
   });

@@ -1,0 +1,16 @@
+export { AdminApiModule, AdminOperationsModule, AuditedDevicesModule } from './admin-api.module';
+export type { AdminApiOptions } from './admin-api.module';
+export { AuditedApiKeysAdmin } from './api-keys/audited-api-keys-admin';
+export { AuditedDevicesAdmin } from './devices/audited-devices-admin';
+export { AllowlistAdmin } from './allowlist/allowlist-admin.service';
+export { AuditAdminService } from './audit/audit-admin';
+export type { AuditAdmin, AuditVerifyView } from './audit/audit-admin';
+export { AuditLog } from './audit/audit-log.service';
+export { auditExportLines } from './audit/audit-format';
+export type { ActorContext } from './http/admin-request';
+export { OperatorAccounts, operatorView } from './operators/operator-accounts.service';
+export { UsersAdminService } from './operators/users-admin';
+export type { UsersAdmin } from './operators/users-admin';
+export { PairingAdmin } from './pairing/pairing-admin.service';
+export { OPENAPI_PATH, serveAdminOpenApi } from './openapi/openapi';
+export { SetupLink } from './auth/setup-link';

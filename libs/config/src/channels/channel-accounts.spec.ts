@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../config.error';
+import { loadConfig } from '../config.loader';
+import { redactConfig } from '../config.redact';
+import { accountsOf } from '../schema-helpers';
+
+const MAIN_TOKEN = '111:AAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+const SUPPORT_TOKEN = '222:BBBBBBBBBBBBBBBBBBBBBBBBBBBB';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig({ env });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+const accounts = (value: unknown) => JSON.stringify(value);
+
+describe('channel accounts config', () => {
+  it('reads named Telegram bots from the YAML file beside the flat default one, with their own defaults', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'accounts-config-')), 'switchboard.yaml');
+    const yaml = [
+      'telegram:',
+      `  botToken: "${MAIN_TOKEN}"`,
+      '  dmPolicy: open',
+      '  accounts:',
+      '    support:',
+      '      botToken: ${SUPPORT_TOKEN}',
+      '      mode: webhook',
+      '      webhookSecret: support-secret-0123456789',
+    ];
+    fs.writeFileSync(file, yaml.join('\n'));
+    const config = loadConfig({ env: { SUPPORT_TOKEN }, configFile: file });
+
+    expect(accountsOf(config.telegram).map(({ accountId, settings }) => [accountId, settings.botToken, settings.mode])).toEqual([
+      ['default', MAIN_TOKEN, 'polling'],
+      ['support', SUPPORT_TOKEN, 'webhook'],
+    ]);
+    expect(config.telegram.accounts.support).toMatchObject({ apiRoot: 'https://api.telegram.org', maxDownloadBytes: 10_485_760 });
+    expect(config.telegram.dmPolicy).toBe('open');
+  });
+
+  it('reads accounts from JSON text in <PLATFORM>_ACCOUNTS and masks them as a secret', () => {
+    const config = loadConfig({ env: { DINGTALK_ACCOUNTS: accounts({ sales: { clientId: 'dingsales', clientSecret: 's3cret' } }) } });
+    expect(config.dingtalk.clientId).toBeUndefined();
+    expect(config.dingtalk.accounts.sales).toMatchObject({ clientId: 'dingsales', mode: 'stream' });
+    expect((redactConfig(config).dingtalk as Record<string, unknown>).accounts).toBe('********');
+  });
+
+  it('names the account and each key it lacks for its mode', () => {
+    expect(problemsOf({ TELEGRAM_ACCOUNTS: accounts({ support: { mode: 'webhook' } }) })).toEqual([
+      'TELEGRAM_ACCOUNTS (telegram.accounts): "support": botToken: required; webhookSecret: required when mode is webhook',
+    ]);
+    expect(problemsOf({ FEISHU_ACCOUNTS: accounts({ hr: { appId: 'cli_a1b2c3d4e5f60789' } }) })).toEqual([
+      'FEISHU_ACCOUNTS (feishu.accounts): "hr": appSecret: required when appId is set',
+    ]);
+    expect(problemsOf({ WECOM_ACCOUNTS: accounts({ ops: { mode: 'aibot', botId: 'bot-2' } }) })).toEqual([
+      'WECOM_ACCOUNTS (wecom.accounts): "ops": botSecret: required when mode is aibot',
+    ]);
+  });
+
+  it('refuses account ids that are not 1-32 of a-z 0-9 _ -, "default", and unknown keys', () => {
+    const support = { botToken: SUPPORT_TOKEN };
+    expect(problemsOf({ TELEGRAM_ACCOUNTS: accounts({ Support: support }) })).toEqual(['TELEGRAM_ACCOUNTS (telegram.accounts): "Support": expected account ids of 1-32 of a-z 0-9 _ -']);
+    expect(problemsOf({ TELEGRAM_ACCOUNTS: accounts({ default: support }) })).toEqual([
+      'TELEGRAM_ACCOUNTS (telegram.accounts): "default": "default" is the account of the flat TELEGRAM_* keys',
+    ]);
+    expect(problemsOf({ TELEGRAM_ACCOUNTS: accounts({ support: { ...support, dmPolicy: 'open' } }) })).toEqual([
+      'TELEGRAM_ACCOUNTS (telegram.accounts): "support": Unrecognized key: "dmPolicy"',
+    ]);
+    expect(problemsOf({ TELEGRAM_ACCOUNTS: '{support' })[0]).toMatch(/^TELEGRAM_ACCOUNTS \(telegram\.accounts\): expected a map/);
+  });
+
+  it('refuses two accounts of one bot or app', () => {
+    expect(problemsOf({ TELEGRAM_BOT_TOKEN: MAIN_TOKEN, TELEGRAM_ACCOUNTS: accounts({ support: { botToken: MAIN_TOKEN } }) })).toEqual([
+      'TELEGRAM_ACCOUNTS (telegram.accounts): accounts "default" and "support" have the same bot (token)',
+    ]);
+    const app = { clientId: 'dingsame', clientSecret: 's' };
+    expect(problemsOf({ DINGTALK_ACCOUNTS: accounts({ one: app, two: app }) })).toEqual(['DINGTALK_ACCOUNTS (dingtalk.accounts): accounts "one" and "two" have the same client id']);
+  });
+
+  it('keeps the flat keys as they were: a default account named by its variables', () => {
+    expect(problemsOf({ TELEGRAM_BOT_TOKEN: MAIN_TOKEN, TELEGRAM_MODE: 'webhook' })).toEqual(['TELEGRAM_WEBHOOK_SECRET (telegram.webhookSecret): required when TELEGRAM_MODE is webhook']);
+    expect(problemsOf({ DINGTALK_CLIENT_SECRET: 's' })).toEqual(['DINGTALK_CLIENT_ID (dingtalk.clientId): required when DINGTALK_CLIENT_SECRET is set']);
+    expect(loadConfig({ env: {} }).telegram.accounts).toEqual({});
+  });
+});

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "PairingRequest" ADD COLUMN     "accountId" TEXT NOT NULL DEFAULT 'default';
