@@ -15,6 +15,8 @@ export default defineConfig({
     globalSetup: ['e2e/support/build-if-changed.ts'],
     testTimeout: 300_000,
     hookTimeout: 120_000,
+    // As in the e2e project: in CI a failed test runs once more before it fails the run.
+    retry: process.env.CI ? 1 : 0,
     // Each file has its own PostgreSQL and Redis, so files may run side by side; two at a time
     // keeps the run near its longest file (the 120 s outage) without starving a small machine.
     maxWorkers: 2,

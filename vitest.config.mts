@@ -45,6 +45,9 @@ export default defineConfig({
           globalSetup: ['e2e/support/build-if-changed.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // CI runs on a shared 2-core host that sometimes starves a gateway process for seconds: there a
+          // failed e2e test runs once more, and only a test that fails twice fails the run.
+          retry: process.env.CI ? 1 : 0,
           // e2e suites start real gateway processes on shared Postgres/Redis: run files one at a time.
           fileParallelism: false,
           // Suites marked concurrent (the channel contract's platforms) run this many at a time.
