@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { connectParams } from '@switchboard/control-plane/testing/ws/test-device';
 import { TestSocket } from '@switchboard/control-plane/testing/ws/test-socket';
+import { copyMigratedPglite } from '@switchboard/persistence/security/testing-databases';
 import type { ContractGateway } from '@switchboard/testing/channel-contract/channel-contract.suite';
 import { CLI, GatewayProcess, run, tempDir } from './gateway-process';
 import { waitForQuiescence } from './quiescence';
@@ -14,10 +15,11 @@ const OPERATOR_TOKEN = 'contract-operator-token-5d1e';
  */
 export async function startContractGateway(env: Record<string, string>): Promise<ContractGateway> {
   const dataDir = tempDir('contract');
+  // The first start on an empty data directory is e2e/gateway.e2e-spec.ts's; these start migrated.
+  await copyMigratedPglite(dataDir);
   const gatewayEnv = { SWITCHBOARD_DATA_DIR: dataDir, GATEWAY_TOKEN: OPERATOR_TOKEN, ...env };
   const gateway = GatewayProcess.spawn(gatewayEnv);
   const removeDataDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
-  // A first embedded start (creating the database) can be slow on a loaded machine.
   await gateway.waitForUrl(240_000).catch(async (error: unknown) => {
     // Nobody gets this gateway to stop it later.
     await gateway.stop('SIGKILL');

@@ -21,7 +21,7 @@ export interface TestDatabase {
 export async function openTestDatabase(kind: TestDatabaseKind): Promise<TestDatabase> {
   const dir = createTempDir('sb-security-');
   if (kind === 'pglite') {
-    cpSync(path.join(await migratedPgliteTemplate(), 'pglite'), path.join(dir.path, 'pglite'), { recursive: true });
+    await copyMigratedPglite(dir.path);
     const db = await openDatabase({ dataDir: dir.path });
     return {
       db,
@@ -46,6 +46,14 @@ export async function openTestDatabase(kind: TestDatabaseKind): Promise<TestData
 /** A platform name no other test uses, so tests sharing a database do not see each other's rows. */
 export function uniquePlatform(prefix = 'test'): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Puts a migrated, empty embedded database into a gateway data directory, so a test that does not
+ * test the first start skips migrating PGlite from nothing.
+ */
+export async function copyMigratedPglite(dataDir: string): Promise<void> {
+  cpSync(path.join(await migratedPgliteTemplate(), 'pglite'), path.join(dataDir, 'pglite'), { recursive: true });
 }
 
 /**
