@@ -32,7 +32,16 @@ const dingtalk: ChannelFactory = ({ dingtalk }) =>
     if (!clientId || !clientSecret) return [];
     return import('./dingtalk/dingtalk.adapter.js').then(
       ({ DingTalkAdapter }) =>
-        new DingTalkAdapter({ accountId, clientId, clientSecret, mode: d.mode, apiRoot: d.apiRoot, cardTemplateId: d.cardTemplateId, maxDownloadBytes: d.maxDownloadBytes }),
+        new DingTalkAdapter({
+          accountId,
+          clientId,
+          clientSecret,
+          mode: d.mode,
+          apiRoot: d.apiRoot,
+          oapiRoot: d.oapiRoot,
+          cardTemplateId: d.cardTemplateId,
+          maxDownloadBytes: d.maxDownloadBytes,
+        }),
     );
   });
 

@@ -20,11 +20,12 @@ function collect(schema: z.ZodType, path: string[], out: ConfigKey[]): void {
 
 function unwrapObject(schema: z.ZodType): z.ZodObject | undefined {
   let current: z.ZodType = schema;
-  // .prefault({}) and .optional() wrap the object; look through them.
+  // .prefault({}) and .optional() wrap the object, and a block's .transform() pipes it on; look through them.
   while (!(current instanceof z.ZodObject)) {
-    const def = current.def as { innerType?: z.ZodType };
-    if (!def.innerType) return undefined;
-    current = def.innerType;
+    const def = current.def as { innerType?: z.ZodType; in?: z.ZodType };
+    const inner = def.innerType ?? def.in;
+    if (!inner) return undefined;
+    current = inner;
   }
   return current;
 }

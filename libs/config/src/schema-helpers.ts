@@ -125,19 +125,36 @@ export function channelAccessSchema(prefix: string, platform: string) {
  */
 export type AccountIssues<A> = (account: A, name: (key: keyof A & string) => string) => [keyof A & string, string][];
 
+/** The settings of one account of a platform: the output of its account fields. */
+type AccountSettings<F extends z.ZodRawShape> = z.output<z.ZodObject<F>>;
+
+/**
+ * The account keys an `accounts` entry takes from the flat keys when it leaves them out: the
+ * settings with a default (mode, apiRoot, domain, ...). Credentials and the keys that say which bot
+ * or app an account is (a token, a client id, a webhook URL) have no default, so they are never
+ * inherited; a secret is left out by name as well.
+ */
+function inheritedKeys(fields: z.ZodRawShape): string[] {
+  return Object.keys(fields).filter((name) => {
+    const field = fields[name] as z.ZodType;
+    return field instanceof z.ZodDefault && !(field.meta() as ConfigKeyMeta | undefined)?.secret;
+  });
+}
+
 /**
  * `<platform>.accounts`: more accounts (bots, apps) of the platform beside the default one of the
- * flat keys, by account id. Each entry takes the flat keys' account settings (`fields`, with their
- * defaults, not inherited from the flat keys) and must be complete. The access settings are not
- * among them: who may talk to the agent is decided per platform, for every account alike.
+ * flat keys, by account id. Each entry takes the flat keys' account settings (`fields`); the
+ * inherited ones (see inheritedKeys) may be left out, and are filled in from the flat keys by
+ * inheritFlatSettings. The access settings are not among them: who may talk to the agent is
+ * decided per platform, for every account alike.
  */
-export function channelAccounts<F extends z.ZodRawShape>(prefix: string, platform: string, fields: F, issues: AccountIssues<z.output<z.ZodObject<F>>>) {
-  const account = z
-    .object(fields)
-    .strict()
-    .superRefine((entry, ctx) => {
-      for (const [name, message] of issues(entry, (other) => other)) ctx.addIssue({ code: 'custom', path: [name], message });
-    });
+export function channelAccounts<F extends z.ZodRawShape>(prefix: string, platform: string, fields: F) {
+  const inherited = new Set(inheritedKeys(fields));
+  const entryFields = Object.fromEntries(
+    Object.entries(fields).map(([name, field]) => [name, inherited.has(name) ? (field as z.ZodDefault<z.ZodType>).removeDefault().optional() : field]),
+  );
+  // The shape is built at run time, so its type is stated: the settings, the inherited ones optional.
+  const account = z.object(entryFields).strict() as unknown as z.ZodType<Partial<AccountSettings<F>>>;
   const ids = z
     .string()
     .regex(/^[a-z0-9_-]{1,32}$/, 'expected account ids of 1-32 of a-z 0-9 _ -')
@@ -145,13 +162,31 @@ export function channelAccounts<F extends z.ZodRawShape>(prefix: string, platfor
   return key(jsonMap(account, ids).default({}), {
     env: `${prefix}_ACCOUNTS`,
     secret: true,
-    description: `More ${platform} accounts by id (1-32 of a-z 0-9 _ -), each with the account keys above: {"support": {...}}. Webhooks of one arrive at /webhooks/<platform>/<id>.`,
+    description: `More ${platform} accounts by id (1-32 of a-z 0-9 _ -), each with the account keys above: {"support": {...}}. A key with a default that an account leaves out takes the flat key's value; credentials never do. Webhooks of one arrive at /webhooks/<platform>/<id>.`,
   });
 }
 
 /**
- * Adds the problems of a platform block's flat keys (the default account), naming each key by its
- * variable, and a problem for two accounts of the block that are one and the same (`identity`).
+ * A platform block's transform: each `accounts` entry completed with the flat keys' values of the
+ * inherited settings it leaves out (mode, apiRoot, ...: see inheritedKeys), so that every account
+ * reads as complete settings and is checked as such.
+ */
+export function inheritFlatSettings<F extends z.ZodRawShape>(fields: F) {
+  const inherited = inheritedKeys(fields);
+  return <B extends AccountSettings<F> & { accounts: Record<string, Partial<AccountSettings<F>>> }>(block: B): Omit<B, 'accounts'> & { accounts: Record<string, AccountSettings<F>> } => {
+    const flat = Object.fromEntries(inherited.map((name) => [name, (block as Record<string, unknown>)[name]]));
+    const accounts = Object.fromEntries(
+      // A key an entry leaves out is absent from its parsed value, so the entry's own keys win.
+      Object.entries(block.accounts).map(([id, entry]) => [id, { ...flat, ...entry } as AccountSettings<F>]),
+    );
+    return { ...block, accounts };
+  };
+}
+
+/**
+ * Adds the problems of a platform block's accounts: those of its flat keys (the default account),
+ * naming each key by its variable; those of each `accounts` entry (after inheritFlatSettings),
+ * naming the entry; and one for two accounts that are one and the same bot or app (`identity`).
  */
 export function checkAccounts<A extends object>(
   block: A & { accounts: Record<string, A> },
@@ -161,6 +196,10 @@ export function checkAccounts<A extends object>(
   const variable = (name: string) => (options.fields[name].meta() as ConfigKeyMeta | undefined)?.env ?? name;
   if (options.on(block)) {
     for (const [name, message] of options.issues(block, variable)) ctx.addIssue({ code: 'custom', path: [name], message });
+  }
+  for (const [id, account] of Object.entries(block.accounts)) {
+    const problems = options.issues(account, (name) => name);
+    if (problems.length > 0) ctx.addIssue({ code: 'custom', path: ['accounts'], message: `"${id}": ${problems.map(([name, message]) => `${name}: ${message}`).join('; ')}` });
   }
   const seen = new Map<string, string>();
   const accounts: [string, A][] = [...(options.on(block) ? [[DEFAULT_ACCOUNT, block] as [string, A]] : []), ...Object.entries(block.accounts)];

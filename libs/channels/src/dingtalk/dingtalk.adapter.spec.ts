@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 function adapter(options: Partial<DingTalkAdapterOptions> = {}): DingTalkAdapter {
-  const created = new DingTalkAdapter({ clientId: FAKE_DINGTALK_CLIENT_ID, clientSecret: FAKE_DINGTALK_CLIENT_SECRET, mode: 'stream', apiRoot: fake.url, ...options });
+  const created = new DingTalkAdapter({ clientId: FAKE_DINGTALK_CLIENT_ID, clientSecret: FAKE_DINGTALK_CLIENT_SECRET, mode: 'stream', apiRoot: fake.url, oapiRoot: fake.url, ...options });
   running.push(created);
   return created;
 }
@@ -223,6 +223,54 @@ describe('DingTalkAdapter sending', () => {
     expect(fake.messagesIn(GROUP)).toMatchObject([{ via: 'card', text: 'The answer is 42.', updates: 2 }]);
     const created = await fake.waitForCall({ path: '/v1.0/card/instances/createAndDeliver' });
     expect(created.body).toMatchObject({ cardTemplateId: 'tpl-123.schema', openSpaceId: `dtv1.card//IM_GROUP.${GROUP}`, imGroupOpenDeliverModel: { robotCode: FAKE_DINGTALK_CLIENT_ID } });
+  });
+
+  it('sends files uploaded to media/upload: the text first, then a file message to a user and an image message to a group', async () => {
+    const dingtalk = adapter({ mode: 'webhook' });
+    const pdf = Buffer.from('%PDF-1.4 weekly report');
+    const png = Buffer.from('89504e470d0a1a0a', 'hex');
+
+    await dingtalk.send({ platform: 'dingtalk', accountId: 'default', chatId: 'manager4220' }, {
+      text: 'The weekly report:',
+      attachments: [{ kind: 'file', fileName: 'report.pdf', mimeType: 'application/pdf', data: pdf, caption: 'for week 12' }],
+    });
+    await dingtalk.send({ platform: 'dingtalk', accountId: 'default', chatId: GROUP }, { text: '', attachments: [{ kind: 'image', fileName: 'chart.PNG', mimeType: 'image/png', data: png }] });
+
+    expect(fake.messagesIn('manager4220').map(({ text, file }) => ({ text, file }))).toEqual([
+      { text: 'The weekly report:', file: undefined },
+      { text: '', file: { fileName: 'report.pdf', data: pdf } },
+      { text: 'for week 12', file: undefined },
+    ]);
+    expect(fake.messagesIn(GROUP).map(({ text, file }) => ({ text, file }))).toEqual([{ text: '', file: { fileName: 'chart.PNG', data: png } }]);
+    expect(fake.calls({ path: '/media/upload' }).map((call) => call.query.type)).toEqual(['file', 'image']);
+    const [fileMessage, imageMessage] = fake.calls((call) => call.route === '/v1.0/robot/oToMessages/batchSend' || call.route === '/v1.0/robot/groupMessages/send').filter((call) => call.body.msgKey !== 'sampleText');
+    expect(fileMessage.body).toMatchObject({ msgKey: 'sampleFile', userIds: ['manager4220'] });
+    expect(JSON.parse(String(fileMessage.body.msgParam))).toMatchObject({ fileName: 'report.pdf', fileType: 'pdf' });
+    expect(imageMessage.body).toMatchObject({ msgKey: 'sampleImageMsg', openConversationId: GROUP });
+  });
+
+  it('refuses a file in a format DingTalk does not take before sending anything', async () => {
+    const dingtalk = adapter({ mode: 'webhook' });
+    const sending = dingtalk.send({ platform: 'dingtalk', accountId: 'default', chatId: 'manager4220' }, {
+      text: 'Notes:',
+      attachments: [{ kind: 'file', fileName: 'notes.txt', mimeType: 'text/plain', data: Buffer.from('notes') }],
+    });
+
+    await expect(sending).rejects.toMatchObject({ code: ErrorCode.INVALID_INPUT, message: expect.stringContaining('notes.txt') });
+    expect(fake.messagesIn('manager4220')).toEqual([]);
+    expect(fake.calls({ path: '/media/upload' })).toEqual([]);
+  });
+
+  it('uploads again with a new access token when DingTalk says the cached one expired', async () => {
+    const dingtalk = adapter({ mode: 'webhook' });
+    const target = { platform: 'dingtalk', accountId: 'default', chatId: 'manager4220' };
+    await dingtalk.send(target, { text: 'first' });
+    fake.expireTokens();
+
+    await dingtalk.send(target, { text: '', attachments: [{ kind: 'file', fileName: 'report.pdf', data: Buffer.from('%PDF') }] });
+
+    expect(fake.messagesIn('manager4220').map((message) => message.file?.fileName ?? message.text)).toEqual(['first', 'report.pdf']);
+    expect(fake.calls({ path: '/media/upload' })).toHaveLength(2);
   });
 
   it('downloads a picture by its download code, refusing one over the size limit', async () => {

@@ -11,13 +11,16 @@ import {
   type ChatTarget,
   type InboundSink,
   type LongConnection,
+  type OutboundAttachment,
   type OutboundMessage,
   type SentMessage,
   type WebhookRequest,
   type WebhookResponse,
 } from '@switchboard/core';
+import { outboundAttachmentBytes } from '../outbound-attachment';
 import { DingTalkApi } from './dingtalk.api';
 import { mapDingTalkMessage, type DingTalkRobotMessage, type DingTalkSessionWebhook, type MappedDingTalkMessage } from './dingtalk.mapper';
+import { MAX_ROBOT_FILE_BYTES, robotFileMessage, robotFileOf, type RobotFile } from './dingtalk.robot-file';
 import { createDingTalkStream, type DingTalkStream, type DWClientDownStream } from './dingtalk.stream';
 
 /** The `dingtalk` config section, as far as the adapter needs it. */
@@ -27,6 +30,8 @@ export interface DingTalkAdapterOptions {
   mode: 'stream' | 'webhook';
   /** OpenAPI server; defaults to https://api.dingtalk.com. */
   apiRoot?: string;
+  /** The older API server, for the media upload of files sent; defaults to https://oapi.dingtalk.com. */
+  oapiRoot?: string;
   /** Set: replies stream into an AI card of this template (its `content` variable). */
   cardTemplateId?: string;
   /** Largest inbound file downloaded (DINGTALK_MAX_DOWNLOAD_BYTES). */
@@ -36,6 +41,7 @@ export interface DingTalkAdapterOptions {
 }
 
 const DEFAULT_API_ROOT = 'https://api.dingtalk.com';
+const DEFAULT_OAPI_ROOT = 'https://oapi.dingtalk.com';
 const DEFAULT_MAX_DOWNLOAD_BYTES = 10 * 1024 * 1024;
 /** DingTalk refuses a callback whose timestamp is more than an hour off; so do we. */
 const MAX_CALLBACK_SKEW_MS = 60 * 60_000;
@@ -66,14 +72,19 @@ export class DingTalkAdapter implements ChannelAdapter {
   constructor(private readonly options: DingTalkAdapterOptions) {
     this.accountId = options.accountId ?? 'default';
     this.longConnection = options.mode === 'stream' ? { account: this.accountId, kind: 'stream' } : undefined;
-    this.api = new DingTalkApi({ apiRoot: options.apiRoot ?? DEFAULT_API_ROOT, clientId: options.clientId, clientSecret: options.clientSecret });
+    this.api = new DingTalkApi({
+      apiRoot: options.apiRoot ?? DEFAULT_API_ROOT,
+      oapiRoot: options.oapiRoot ?? DEFAULT_OAPI_ROOT,
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+    });
     this.capabilities = {
       // Only an AI card can change after it was sent; plain robot messages cannot be edited.
       edit: options.cardTemplateId !== undefined,
       typing: false,
       threads: false,
       reactions: false,
-      files: false,
+      files: true,
       images: true,
       voice: false,
       maxTextLength: MAX_TEXT_LENGTH,
@@ -132,10 +143,21 @@ export class DingTalkAdapter implements ChannelAdapter {
     }
   }
 
+  /**
+   * The text (an AI card with a template configured), then each file: uploaded, then sent as an
+   * image or file message through the robot OpenAPI (session webhooks take no files), its caption
+   * after it. A file in a format DingTalk does not take is refused before anything is sent.
+   */
   async send(target: ChatTarget, message: OutboundMessage): Promise<SentMessage> {
-    if (message.attachments?.length) throw new DomainError(ErrorCode.INVALID_INPUT, 'the DingTalk adapter sends text only');
-    if (this.options.cardTemplateId) return this.sendCard(target, message.text, this.options.cardTemplateId);
-    return this.sendText(target, message.text);
+    const attachments = message.attachments ?? [];
+    const files = attachments.map(robotFileOf);
+    const sent: string[] = [];
+    if (message.text !== '' || attachments.length === 0) sent.push((await this.sendWords(target, message.text)).platformMessageId);
+    for (const [index, attachment] of attachments.entries()) {
+      sent.push((await this.sendFile(target, attachment, files[index])).platformMessageId);
+      if (attachment.caption) sent.push((await this.sendWords(target, attachment.caption)).platformMessageId);
+    }
+    return { platformMessageId: sent[0] };
   }
 
   /** Replaces an AI card's content (PUT /v1.0/card/streaming), leaving the card complete. */
@@ -245,20 +267,38 @@ export class DingTalkAdapter implements ChannelAdapter {
         this.sessionWebhooks.delete(target.chatId);
       }
     }
-    const msgParam = JSON.stringify({ content: text });
+    return this.sendRobotMessage(target, 'sampleText', { content: text });
+  }
+
+  /** Uploads the file (media/upload), then sends the image or file message that shows it. */
+  private async sendFile(target: ChatTarget, attachment: OutboundAttachment, file: RobotFile): Promise<SentMessage> {
+    const data = await outboundAttachmentBytes(attachment);
+    if (data.length > MAX_ROBOT_FILE_BYTES) throw new DomainError(ErrorCode.INVALID_INPUT, `${attachment.fileName} is larger than the 20 MB DingTalk takes`);
+    const mediaId = await this.api.upload(file.uploadType, { fileName: attachment.fileName, mimeType: attachment.mimeType, data });
+    const { msgKey, msgParam } = robotFileMessage(file, mediaId, attachment.fileName);
+    return this.sendRobotMessage(target, msgKey, msgParam);
+  }
+
+  /** A text as configured: an AI card with a template, else a plain message. */
+  private sendWords(target: ChatTarget, text: string): Promise<SentMessage> {
+    return this.options.cardTemplateId ? this.sendCard(target, text, this.options.cardTemplateId) : this.sendText(target, text);
+  }
+
+  /** One robot message through the OpenAPI: oToMessages/batchSend to a user, groupMessages/send to a group. */
+  private async sendRobotMessage(target: ChatTarget, msgKey: string, msgParam: Record<string, string>): Promise<SentMessage> {
     const robotCode = this.options.clientId;
     const answer = isGroupChat(target.chatId)
       ? await this.api.call<{ processQueryKey?: string }>('groupMessages/send', 'POST', '/v1.0/robot/groupMessages/send', {
           robotCode,
           openConversationId: target.chatId,
-          msgKey: 'sampleText',
-          msgParam,
+          msgKey,
+          msgParam: JSON.stringify(msgParam),
         })
       : await this.api.call<{ processQueryKey?: string; invalidStaffIdList?: string[] }>('oToMessages/batchSend', 'POST', '/v1.0/robot/oToMessages/batchSend', {
           robotCode,
           userIds: [target.chatId],
-          msgKey: 'sampleText',
-          msgParam,
+          msgKey,
+          msgParam: JSON.stringify(msgParam),
         });
     if ((answer as { invalidStaffIdList?: string[] }).invalidStaffIdList?.includes(target.chatId)) {
       throw new DomainError(ErrorCode.PERMANENT, `DingTalk refused user ${target.chatId} (not in the app's visible range)`);

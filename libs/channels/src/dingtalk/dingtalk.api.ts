@@ -1,7 +1,10 @@
+import { DomainError, ErrorCode } from '@switchboard/core';
 import { DingTalkApiError, isTokenExpired, toDomainError } from './dingtalk.errors';
 
 export interface DingTalkApiOptions {
   apiRoot: string;
+  /** The older API server (`oapi`), which keeps the media upload. */
+  oapiRoot: string;
   clientId: string;
   clientSecret: string;
   /** Longest wait for one HTTP call. */
@@ -20,15 +23,18 @@ interface CachedToken {
 /**
  * The DingTalk OpenAPI as the adapter uses it: JSON calls authenticated with the app's access
  * token, which is cached, replaced before it expires, and fetched again (the call retried once)
- * when DingTalk answers that it expired. Failures are thrown as DomainErrors.
+ * when DingTalk answers that it expired; and the media upload of the older `oapi` server, which
+ * takes the same token. Failures are thrown as DomainErrors.
  */
 export class DingTalkApi {
   private token: CachedToken | undefined;
   private fetching: Promise<CachedToken> | undefined;
   private readonly apiRoot: string;
+  private readonly oapiRoot: string;
 
   constructor(private readonly options: DingTalkApiOptions) {
     this.apiRoot = options.apiRoot.replace(/\/+$/, '');
+    this.oapiRoot = options.oapiRoot.replace(/\/+$/, '');
   }
 
   /** A valid access token: the cached one, or a new one when it is near its expiry. */
@@ -45,25 +51,29 @@ export class DingTalkApi {
   }
 
   /** `method path` on the OpenAPI with the access token; the JSON answer. */
-  async call<T>(operation: string, method: 'POST' | 'PUT', path: string, body: unknown): Promise<T> {
-    try {
-      try {
-        return await this.request<T>(operation, method, `${this.apiRoot}${path}`, body, await this.accessToken());
-      } catch (error) {
-        if (!isTokenExpired(error)) throw error;
-        // Revoked or expired early (a secret reset, another process's refresh): once more with a new one.
-        this.token = undefined;
-        return await this.request<T>(operation, method, `${this.apiRoot}${path}`, body, (await this.refresh()).value);
-      }
-    } catch (error) {
-      throw toDomainError(operation, error);
-    }
+  call<T>(operation: string, method: 'POST' | 'PUT', path: string, body: unknown): Promise<T> {
+    return this.withToken(operation, (token) => this.request<T>(operation, method, `${this.apiRoot}${path}`, JSON.stringify(body), { 'x-acs-dingtalk-access-token': token }));
+  }
+
+  /**
+   * Uploads a file to DingTalk's media storage (`POST {oapi}/media/upload`, multipart field
+   * `media`) and resolves with its media_id, which robot image and file messages take.
+   */
+  async upload(type: 'image' | 'file', file: { fileName: string; mimeType?: string; data: Buffer }): Promise<string> {
+    const answer = await this.withToken('media/upload', (token) => {
+      const form = new FormData();
+      form.append('media', new Blob([file.data], { type: file.mimeType ?? 'application/octet-stream' }), file.fileName);
+      const url = `${this.oapiRoot}/media/upload?${new URLSearchParams({ access_token: token, type })}`;
+      return this.request<{ media_id?: unknown }>('media/upload', 'POST', url, form);
+    });
+    if (typeof answer.media_id !== 'string' || answer.media_id === '') throw new DomainError(ErrorCode.TEMPORARY, 'DingTalk media/upload answered without a media_id');
+    return answer.media_id;
   }
 
   /** A POST to a URL DingTalk gave (a session webhook), which carries its own credential. */
   async post<T>(operation: string, url: string, body: unknown): Promise<T> {
     try {
-      return await this.request<T>(operation, 'POST', url, body);
+      return await this.request<T>(operation, 'POST', url, JSON.stringify(body));
     } catch (error) {
       throw toDomainError(operation, error);
     }
@@ -90,10 +100,12 @@ export class DingTalkApi {
   private async fetchToken(): Promise<CachedToken> {
     const { clientId, clientSecret } = this.options;
     try {
-      const answer = await this.request<{ accessToken?: string; expireIn?: number }>('accessToken', 'POST', `${this.apiRoot}/v1.0/oauth2/accessToken`, {
-        appKey: clientId,
-        appSecret: clientSecret,
-      });
+      const answer = await this.request<{ accessToken?: string; expireIn?: number }>(
+        'accessToken',
+        'POST',
+        `${this.apiRoot}/v1.0/oauth2/accessToken`,
+        JSON.stringify({ appKey: clientId, appSecret: clientSecret }),
+      );
       if (!answer.accessToken) throw new DingTalkApiError('accessToken', 200, undefined, 'no accessToken in the answer');
       this.token = { value: answer.accessToken, expiresAt: Date.now() + (answer.expireIn ?? 7200) * 1000 };
       return this.token;
@@ -102,13 +114,28 @@ export class DingTalkApi {
     }
   }
 
-  private async request<T>(operation: string, method: string, url: string, body: unknown, token?: string): Promise<T> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    if (token) headers['x-acs-dingtalk-access-token'] = token;
+  /** Runs a call with the access token, once more with a new token when DingTalk says it expired. */
+  private async withToken<T>(operation: string, run: (token: string) => Promise<T>): Promise<T> {
+    try {
+      try {
+        return await run(await this.accessToken());
+      } catch (error) {
+        if (!isTokenExpired(error)) throw error;
+        // Revoked or expired early (a secret reset, another process's refresh): once more with a new one.
+        this.token = undefined;
+        return await run((await this.refresh()).value);
+      }
+    } catch (error) {
+      throw toDomainError(operation, error);
+    }
+  }
+
+  /** One call: `body` is JSON text, or a multipart form (fetch sets its content type). */
+  private async request<T>(operation: string, method: string, url: string, body: string | FormData, headers: Record<string, string> = {}): Promise<T> {
     const response = await fetch(url, {
       method,
-      headers,
-      body: JSON.stringify(body),
+      headers: { accept: 'application/json', ...(typeof body === 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
+      body,
       signal: AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     });
     const text = await response.text();
@@ -124,7 +151,7 @@ export class DingTalkApi {
         retryAfterMs,
       );
     }
-    // Session webhooks answer 200 with a non-zero errcode when they refuse.
+    // Session webhooks and the oapi server answer 200 with a non-zero errcode when they refuse.
     const errcode = numberField(answer, 'errcode');
     if (errcode !== undefined && errcode !== 0) {
       throw new DingTalkApiError(operation, response.status, errcode, stringField(answer, 'errmsg') ?? '', retryAfterMs);

@@ -14,6 +14,12 @@ describe('DingTalk errors', () => {
     expect(toDomainError('sessionWebhook', apiError(200, 130101))).toMatchObject({ code: ErrorCode.RATE_LIMITED, retryAfterMs: 60_000 });
   });
 
+  it('maps the oapi server\'s call limits to RATE_LIMITED: a second for 90018, a minute for 90005 and 90006', () => {
+    expect(toDomainError('media/upload', apiError(200, 90018))).toMatchObject({ code: ErrorCode.RATE_LIMITED, retryAfterMs: 1_000 });
+    expect(toDomainError('media/upload', apiError(200, 90005))).toMatchObject({ code: ErrorCode.RATE_LIMITED, retryAfterMs: 60_000 });
+    expect(toDomainError('media/upload', apiError(200, 90006))).toMatchObject({ code: ErrorCode.RATE_LIMITED, retryAfterMs: 60_000 });
+  });
+
   it('tells an expired access token, which is refreshed, from bad credentials', () => {
     expect(isTokenExpired(apiError(401, 'InvalidAuthentication'))).toBe(true);
     expect(isTokenExpired(apiError(200, 42001))).toBe(true);

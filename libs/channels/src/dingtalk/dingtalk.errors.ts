@@ -2,7 +2,7 @@ import { DomainError, ErrorCode, isDomainError } from '@switchboard/core';
 
 /**
  * What DingTalk answered to a call that failed: the OpenAPI (api.dingtalk.com) answers a non-2xx
- * status with `{code, message}`; session webhooks (oapi style) answer 200 with `{errcode, errmsg}`.
+ * status with `{code, message}`; session webhooks and the oapi server answer 200 with `{errcode, errmsg}`.
  */
 export class DingTalkApiError extends Error {
   constructor(
@@ -19,22 +19,27 @@ export class DingTalkApiError extends Error {
   }
 }
 
-// Flow control: the OpenAPI's QPS limits, and a robot's 20 messages a minute on a session webhook.
+// Limits counted per minute: a robot's 20 messages on a session webhook (130101), and the oapi
+// server's calls of one API (90005 per organisation, 90006 per app).
+const PER_MINUTE_LIMIT_CODES = new Set<string | number>([130101, 90005, 90006]);
+// Flow control: the OpenAPI's QPS limits, the oapi server's (90018: 40 calls a second), and the
+// per-minute ones.
 const RATE_LIMIT_CODES = new Set<string | number>([
   'Forbidden.AccessDenied.QpsLimitForApi',
   'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi',
   'Forbidden.AccessDenied.QpsLimitForAppkey',
   'Throttling',
-  130101,
+  90018,
+  ...PER_MINUTE_LIMIT_CODES,
 ]);
 // The access token is unknown or expired: fetch another and try once more.
 const TOKEN_EXPIRED_CODES = new Set<string | number>(['InvalidAuthentication', 40001, 40014, 42001]);
 // Credentials the platform does not accept (getting a token).
 const BAD_CREDENTIAL_CODES = new Set<string | number>(['invalidClientIdOrSecret', 'InvalidClientIdOrSecret', 40089, 40087]);
 
-/** A QPS limit is per second; the per-minute robot limit asks for a longer wait. */
+/** A QPS limit is per second; the per-minute limits ask for a longer wait. */
 const QPS_RETRY_AFTER_MS = 1_000;
-const ROBOT_MINUTE_RETRY_AFTER_MS = 60_000;
+const PER_MINUTE_RETRY_AFTER_MS = 60_000;
 
 export function isTokenExpired(error: unknown): boolean {
   return error instanceof DingTalkApiError && (error.status === 401 || TOKEN_EXPIRED_CODES.has(error.vendorCode ?? ''));
@@ -48,7 +53,7 @@ export function toDomainError(operation: string, error: unknown): DomainError {
   }
   const code = codeFor(error);
   const retryAfterMs =
-    code === ErrorCode.RATE_LIMITED ? (error.retryAfterMs ?? (error.vendorCode === 130101 ? ROBOT_MINUTE_RETRY_AFTER_MS : QPS_RETRY_AFTER_MS)) : undefined;
+    code === ErrorCode.RATE_LIMITED ? (error.retryAfterMs ?? (PER_MINUTE_LIMIT_CODES.has(error.vendorCode ?? '') ? PER_MINUTE_RETRY_AFTER_MS : QPS_RETRY_AFTER_MS)) : undefined;
   return new DomainError(code, error.message, { cause: error, retryAfterMs });
 }
 

@@ -3,17 +3,19 @@ import { DomainError, ErrorCode } from '@switchboard/core';
 /** errcodes of an access token WeCom no longer takes: fetch a new one and call again. */
 export const TOKEN_REJECTED = new Set([40014, 42001]);
 
-// WeCom says nothing about when to call again; its frequency limits count per minute.
-const FREQUENCY_LIMIT_RETRY_MS = 60_000;
-const CONCURRENCY_LIMIT_RETRY_MS = 1_000;
+/**
+ * The wait asked for after a rate-limit errcode. WeCom names none, and its limits count calls over
+ * minutes and hours, so no fixed wait is right: this is the first retry's, and the queue's backoff
+ * (doubling per attempt) spaces the later ones.
+ */
+const RATE_LIMIT_RETRY_MS = 2_000;
 
 /** A WeCom answer with a non-zero errcode, as a DomainError the worker decides retries from. */
 export function wecomError(call: string, errcode: number, errmsg: string): DomainError {
   const message = `WeCom ${call} failed: ${errcode} ${errmsg}`;
   const code = codeFor(errcode);
-  const retryAfterMs = errcode === 45009 || errcode === 45011 ? FREQUENCY_LIMIT_RETRY_MS : errcode === 45033 ? CONCURRENCY_LIMIT_RETRY_MS : undefined;
   const hint = errcode === 60020 ? ' (add this server\'s address to the app\'s trusted IPs)' : '';
-  return new DomainError(code, message + hint, { retryAfterMs: code === ErrorCode.RATE_LIMITED ? retryAfterMs : undefined });
+  return new DomainError(code, message + hint, { retryAfterMs: code === ErrorCode.RATE_LIMITED ? RATE_LIMIT_RETRY_MS : undefined });
 }
 
 /** A call that got no WeCom answer (refused, timed out, not JSON): worth another try later. */

@@ -53,6 +53,49 @@ describe('channel accounts config', () => {
     expect((redactConfig(config).dingtalk as Record<string, unknown>).accounts).toBe('********');
   });
 
+  it('gives an account the flat keys\' settings it leaves out, and never their credentials', () => {
+    const config = loadConfig({
+      env: {
+        DINGTALK_CLIENT_ID: 'dingmain',
+        DINGTALK_CLIENT_SECRET: 'main-secret',
+        DINGTALK_MODE: 'webhook',
+        DINGTALK_API_ROOT: 'https://dingtalk-proxy.example.com',
+        DINGTALK_CARD_TEMPLATE_ID: 'main-card.schema',
+        DINGTALK_ACCOUNTS: accounts({
+          sales: { clientId: 'dingsales', clientSecret: 'sales-secret' },
+          hr: { clientId: 'dinghr', clientSecret: 'hr-secret', mode: 'stream', maxDownloadBytes: 1024 },
+        }),
+        FEISHU_APP_ID: 'cli_a1b2c3d4e5f60789',
+        FEISHU_APP_SECRET: 'main-secret',
+        FEISHU_DOMAIN: 'lark',
+        FEISHU_MODE: 'webhook',
+        FEISHU_VERIFICATION_TOKEN: 'main-token',
+        FEISHU_ACCOUNTS: accounts({ ops: { appId: 'cli_0123456789abcdef', appSecret: 'ops-secret', verificationToken: 'ops-token' } }),
+      },
+    });
+
+    expect(config.dingtalk.accounts.sales).toEqual({
+      clientId: 'dingsales',
+      clientSecret: 'sales-secret',
+      mode: 'webhook',
+      apiRoot: 'https://dingtalk-proxy.example.com',
+      oapiRoot: 'https://oapi.dingtalk.com',
+      maxDownloadBytes: 10_485_760,
+    });
+    expect(config.dingtalk.accounts.hr).toMatchObject({ mode: 'stream', apiRoot: 'https://dingtalk-proxy.example.com', maxDownloadBytes: 1024 });
+    expect(config.feishu.accounts.ops).toMatchObject({ domain: 'lark', mode: 'webhook', verificationToken: 'ops-token', streaming: 'edit' });
+    expect(config.feishu.accounts.ops.encryptKey).toBeUndefined();
+  });
+
+  it('checks an account with the settings it inherits, naming the account', () => {
+    expect(problemsOf({ TELEGRAM_BOT_TOKEN: MAIN_TOKEN, TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: 'main-secret-0123456789', TELEGRAM_ACCOUNTS: accounts({ support: { botToken: SUPPORT_TOKEN } }) })).toEqual([
+      'TELEGRAM_ACCOUNTS (telegram.accounts): "support": webhookSecret: required when mode is webhook',
+    ]);
+    expect(problemsOf({ WECOM_MODE: 'aibot', WECOM_BOT_ID: 'bot-1', WECOM_BOT_SECRET: 's', WECOM_ACCOUNTS: accounts({ ops: { corpId: 'wwops', agentId: 2, secret: 's', token: 't', encodingAesKey: 'a'.repeat(43) } }) })).toEqual([
+      'WECOM_ACCOUNTS (wecom.accounts): "ops": botId: required when mode is aibot; botSecret: required when mode is aibot',
+    ]);
+  });
+
   it('names the account and each key it lacks for its mode', () => {
     expect(problemsOf({ TELEGRAM_ACCOUNTS: accounts({ support: { mode: 'webhook' } }) })).toEqual([
       'TELEGRAM_ACCOUNTS (telegram.accounts): "support": botToken: required; webhookSecret: required when mode is webhook',

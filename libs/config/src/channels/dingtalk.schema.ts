@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccountIssues, channelAccessSchema, channelAccounts, checkAccounts, key, url, wholeNumber } from '../schema-helpers';
+import { AccountIssues, channelAccessSchema, channelAccounts, checkAccounts, inheritFlatSettings, key, url, wholeNumber } from '../schema-helpers';
 
 /** The keys of one DingTalk app: the flat DINGTALK_* keys (the default account) and each `accounts` entry. */
 const dingtalkAccountFields = {
@@ -19,6 +19,10 @@ const dingtalkAccountFields = {
   apiRoot: key(url(['https:', 'http:']).default('https://api.dingtalk.com'), {
     env: 'DINGTALK_API_ROOT',
     description: 'DingTalk OpenAPI server (access tokens, Stream gateway, robot and card APIs); a fake in tests.',
+  }),
+  oapiRoot: key(url(['https:', 'http:']).default('https://oapi.dingtalk.com'), {
+    env: 'DINGTALK_OAPI_ROOT',
+    description: 'DingTalk\'s older API server, which keeps the media upload of files the robot sends; a fake in tests.',
   }),
   cardTemplateId: key(z.string().trim().min(1).optional(), {
     env: 'DINGTALK_CARD_TEMPLATE_ID',
@@ -43,11 +47,12 @@ const dingtalkIssues: AccountIssues<DingTalkAccount> = (app, name) => {
 export const dingtalkSchema = z
   .object({
     ...dingtalkAccountFields,
-    accounts: channelAccounts('DINGTALK', 'DingTalk', dingtalkAccountFields, dingtalkIssues),
+    accounts: channelAccounts('DINGTALK', 'DingTalk', dingtalkAccountFields),
     ...channelAccessSchema('DINGTALK', 'DingTalk'),
   })
   .strict()
   .prefault({})
+  .transform(inheritFlatSettings(dingtalkAccountFields))
   .superRefine((block, ctx) =>
     checkAccounts(block, ctx, {
       fields: dingtalkAccountFields,

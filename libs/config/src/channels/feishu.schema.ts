@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccountIssues, channelAccessSchema, channelAccounts, checkAccounts } from '../schema-helpers';
+import { AccountIssues, channelAccessSchema, channelAccounts, checkAccounts, inheritFlatSettings } from '../schema-helpers';
 
 // The SDK's long-connection client refuses (silently) any other App ID shape.
 const APP_ID = /^cli_[0-9a-fA-F]{16}$/;
@@ -91,11 +91,12 @@ const feishuIssues: AccountIssues<FeishuAccount> = (app, name) => {
 export const feishuSchema = z
   .object({
     ...feishuAccountFields,
-    accounts: channelAccounts('FEISHU', 'Feishu', feishuAccountFields, feishuIssues),
+    accounts: channelAccounts('FEISHU', 'Feishu', feishuAccountFields),
     ...channelAccessSchema('FEISHU', 'Feishu'),
   })
   .strict()
   .prefault({})
+  .transform(inheritFlatSettings(feishuAccountFields))
   .superRefine((block, ctx) =>
     checkAccounts(block, ctx, { fields: feishuAccountFields, on: (app) => app.appId !== undefined, issues: feishuIssues, identity: (app) => app.appId, what: 'App ID' }),
   );

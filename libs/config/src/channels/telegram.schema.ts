@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccountIssues, channelAccessSchema, channelAccounts, checkAccounts, key, url, wholeNumber } from '../schema-helpers';
+import { AccountIssues, channelAccessSchema, channelAccounts, checkAccounts, inheritFlatSettings, key, url, wholeNumber } from '../schema-helpers';
 
 /** The keys of one Telegram bot: the flat TELEGRAM_* keys (the default account) and each `accounts` entry. */
 const telegramAccountFields = {
@@ -44,11 +44,12 @@ const telegramIssues: AccountIssues<TelegramAccount> = (bot, name) => {
 export const telegramSchema = z
   .object({
     ...telegramAccountFields,
-    accounts: channelAccounts('TELEGRAM', 'Telegram', telegramAccountFields, telegramIssues),
+    accounts: channelAccounts('TELEGRAM', 'Telegram', telegramAccountFields),
     ...channelAccessSchema('TELEGRAM', 'Telegram'),
   })
   .strict()
   .prefault({})
+  .transform(inheritFlatSettings(telegramAccountFields))
   .superRefine((block, ctx) =>
     checkAccounts(block, ctx, { fields: telegramAccountFields, on: (bot) => bot.botToken !== undefined, issues: telegramIssues, identity: (bot) => bot.botToken?.split(':')[0], what: 'bot (token)' }),
   );

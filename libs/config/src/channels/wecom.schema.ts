@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccountIssues, channelAccessSchema, channelAccounts, checkAccounts, key, url, wholeNumber } from '../schema-helpers';
+import { AccountIssues, channelAccessSchema, channelAccounts, checkAccounts, inheritFlatSettings, key, url, wholeNumber } from '../schema-helpers';
 
 const CALLBACK_KEYS = ['corpId', 'agentId', 'secret', 'token', 'encodingAesKey'] as const;
 const AIBOT_KEYS = ['botId', 'botSecret'] as const;
@@ -68,10 +68,12 @@ const wecomIssues: AccountIssues<WecomAccount> = (account, name) =>
 export const wecomSchema = z
   .object({
     ...wecomAccountFields,
-    accounts: channelAccounts('WECOM', 'WeCom', wecomAccountFields, wecomIssues),
+    accounts: channelAccounts('WECOM', 'WeCom', wecomAccountFields),
     ...channelAccessSchema('WECOM', 'WeCom'),
   })
   .strict()
+  .prefault({})
+  .transform(inheritFlatSettings(wecomAccountFields))
   .superRefine((block, ctx) =>
     checkAccounts(block, ctx, {
       fields: wecomAccountFields,
@@ -81,5 +83,4 @@ export const wecomSchema = z
       identity: (account) => (account.mode === 'callback' ? account.corpId && `${account.corpId}/${account.agentId}` : account.botId),
       what: 'app (corp id and agent id) or AI bot (BotID)',
     }),
-  )
-  .prefault({});
+  );

@@ -225,19 +225,20 @@ export function describeChannelContract(platform: ContractPlatform, startGateway
     it.runIf(platform.features.attachmentsOut)('delivers a file an operator sends through the control plane', async () => {
       const files = () => platform.botFiles?.(dm) ?? [];
       const before = files().length;
-      const report = Buffer.from('uptime 99.98 %, no incidents\n');
+      // A PDF: a document every platform's robot or bot takes (DingTalk's take no plain text files).
+      const report = Buffer.from('%PDF-1.4\nuptime 99.98 %, no incidents\n%%EOF\n');
 
       const answer = await gateway.operatorRequest('send', {
         channel: platform.platform,
         to: dm.id,
         message: 'The weekly report:',
-        attachments: [{ fileName: 'report.txt', mimeType: 'text/plain', content: report.toString('base64') }],
+        attachments: [{ fileName: 'report.pdf', mimeType: 'application/pdf', content: report.toString('base64') }],
         idempotencyKey: `contract-file-${platform.name}`,
       });
 
       expect(answer.error).toBeUndefined();
       await until('the file to arrive', () => files().length > before);
-      expect(files().slice(before)).toEqual([{ fileName: 'report.txt', data: report }]);
+      expect(files().slice(before)).toEqual([{ fileName: 'report.pdf', data: report }]);
     });
 
     it.runIf(!platform.features.attachmentsOut)('refuses to send a file it cannot deliver, naming why', async () => {

@@ -57,8 +57,9 @@ export interface ContractPlatform {
     /** Replies stream by editing a message (or by stream frames) rather than arriving whole. */
     streams: boolean;
     /**
-     * The platform's rate-limit answer says how long to wait (the rate-limit test applies). False
-     * where it says nothing (WeCom's errcode 45009) and the adapter waits a fixed time instead.
+     * The rate-limit test applies: the platform's rate-limit answer says how long to wait, or the
+     * adapter waits a default of at least the test's 1 s where it says nothing (WeCom's 45009).
+     * False skips it (WhatsApp: Meta names no delay and the adapter waits a time per code).
      */
     rateLimitRetryAfter?: boolean;
   };

@@ -63,7 +63,8 @@ describe('FakeDingTalk', () => {
 
   it('refuses an expired access token with InvalidAuthentication and an expired session webhook with an errcode', async () => {
     const { body: token } = await post('/v1.0/oauth2/accessToken', { appKey: fake.clientId, appSecret: fake.clientSecret });
-    const send = () => post('/v1.0/robot/groupMessages/send', { openConversationId: 'cidX==', msgParam: '{"content":"hi"}' }, { 'x-acs-dingtalk-access-token': String(token.accessToken) });
+    const send = () =>
+      post('/v1.0/robot/groupMessages/send', { openConversationId: 'cidX==', msgKey: 'sampleText', msgParam: '{"content":"hi"}' }, { 'x-acs-dingtalk-access-token': String(token.accessToken) });
     expect((await send()).status).toBe(200);
     fake.expireTokens();
     expect(await send()).toMatchObject({ status: 401, body: { code: 'InvalidAuthentication' } });
@@ -73,5 +74,23 @@ describe('FakeDingTalk', () => {
     const response = await fetch(callback.sessionWebhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"msgtype":"text","text":{"content":"late"}}' });
     expect(await response.json()).toMatchObject({ errcode: 300001 });
     expect(fake.messagesIn('manager4220')).toEqual([]);
+  });
+
+  it('takes an upload of a format DingTalk accepts and shows it in a file message, refusing other formats', async () => {
+    const { body: token } = await post('/v1.0/oauth2/accessToken', { appKey: fake.clientId, appSecret: fake.clientSecret });
+    const upload = async (type: string, fileName: string) => {
+      const form = new FormData();
+      form.append('media', new Blob([Buffer.from('%PDF-1.4 report')]), fileName);
+      const response = await fetch(`${fake.url}/media/upload?access_token=${String(token.accessToken)}&type=${type}`, { method: 'POST', body: form });
+      return (await response.json()) as { errcode: number; media_id?: string };
+    };
+    expect(await upload('file', 'notes.txt')).toMatchObject({ errcode: 40005 });
+    const { media_id: mediaId } = await upload('file', 'report.pdf');
+
+    const msgParam = JSON.stringify({ mediaId, fileName: 'report.pdf', fileType: 'pdf' });
+    const sent = await post('/v1.0/robot/oToMessages/batchSend', { robotCode: fake.clientId, userIds: ['manager4220'], msgKey: 'sampleFile', msgParam }, { 'x-acs-dingtalk-access-token': String(token.accessToken) });
+
+    expect(sent.status).toBe(200);
+    expect(fake.messagesIn('manager4220')).toMatchObject([{ text: '', file: { fileName: 'report.pdf', data: Buffer.from('%PDF-1.4 report') }, via: 'openapi' }]);
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { FakePlatformServer, type FakePlatformCall, type FakePlatformReply } from '../fake-platform/fake-platform.server';
+import { FakePlatformServer, type FakePlatformCall, type FakePlatformReply, type FakeUploadedFile } from '../fake-platform/fake-platform.server';
 import { closeServer, listenOnFreePort } from '../ports';
 import {
   FAKE_DINGTALK_CLIENT_ID,
@@ -22,11 +22,21 @@ export {
 
 const TOPIC_ROBOT = '/v1.0/im/bot/messages/get';
 const TOKEN_TTL_S = 7200;
+// What DingTalk's media upload takes: its media types, and by type the extensions and largest size.
+const MEDIA_TYPES: Record<string, { formats: string[]; maxBytes: number }> = {
+  image: { formats: ['jpg', 'jpeg', 'png', 'gif', 'bmp'], maxBytes: 20 * 1024 * 1024 },
+  voice: { formats: ['amr', 'mp3', 'wav'], maxBytes: 2 * 1024 * 1024 },
+  video: { formats: ['mp4'], maxBytes: 20 * 1024 * 1024 },
+  file: { formats: ['doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'pdf', 'zip', 'rar'], maxBytes: 20 * 1024 * 1024 },
+};
 
 /** A message the robot shows in a chat (a DM is keyed by the user's staff id, a group by its conversation id). */
 export interface FakeDingTalkBotMessage {
   chat: string;
+  /** Empty for a picture or file. */
   text: string;
+  /** The uploaded picture or file an image or file message shows. */
+  file?: { fileName: string; data: Buffer };
   /** How it was sent: the session webhook, the robot OpenAPI, or an AI card (its text after the latest streaming update). */
   via: 'sessionWebhook' | 'openapi' | 'card';
   outTrackId?: string;
@@ -55,7 +65,8 @@ interface Session {
  * DingTalk on 127.0.0.1: access tokens (`/v1.0/oauth2/accessToken`, `/gettoken`), the Stream
  * gateway (`/v1.0/gateway/connections/open` → a WebSocket that pushes robot-message frames and
  * records acks, pushing unacked frames again on each new connection), session webhooks, the robot
- * send APIs, AI cards and file downloads. It keeps what the robot shows per chat.
+ * send APIs (text, picture and file messages), the oapi media upload, AI cards and file downloads.
+ * It keeps what the robot shows per chat.
  */
 export class FakeDingTalk extends FakePlatformServer {
   readonly clientId = FAKE_DINGTALK_CLIENT_ID;
@@ -67,6 +78,7 @@ export class FakeDingTalk extends FakePlatformServer {
   private readonly attempts: { chat: string; at: number; accepted: boolean }[] = [];
   private readonly frames: FakeDingTalkFrame[] = [];
   private readonly files = new Map<string, Buffer>();
+  private readonly media = new Map<string, FakeUploadedFile>();
   private readonly sockets = new Set<WebSocket>();
   private readonly ackWaiters = new Map<string, (() => void)[]>();
   private sendFailures: { failure: FakeDingTalkSendFailure; remaining: number } | undefined;
@@ -88,6 +100,7 @@ export class FakeDingTalk extends FakePlatformServer {
     this.route('POST', '/v1.0/card/instances/createAndDeliver', (call) => this.authorized(call, () => this.createCard(call)));
     this.route('PUT', '/v1.0/card/streaming', (call) => this.authorized(call, () => this.streamCard(call)));
     this.route('POST', '/v1.0/robot/messageFiles/download', (call) => this.authorized(call, () => this.downloadLink(call)));
+    this.route('POST', '/media/upload', (call) => this.mediaUpload(call));
     this.route('GET', '/files/:code', (call) => {
       const data = this.files.get(call.params.code);
       return data ? { body: data, headers: { 'content-type': 'application/octet-stream' } } : { status: 404, body: 'no such file' };
@@ -106,13 +119,14 @@ export class FakeDingTalk extends FakePlatformServer {
     await Promise.all([super.stop(), closeServer(this.wsHttp)]);
   }
 
-  /** Forgets recorded calls, what the robot sent, frames, files and injected failures; connections and tokens stay. */
+  /** Forgets recorded calls, what the robot sent, frames, files, uploads and injected failures; connections and tokens stay. */
   override clear(): void {
     super.clear();
     this.sent.length = 0;
     this.attempts.length = 0;
     this.frames.length = 0;
     this.files.clear();
+    this.media.clear();
     this.sessions.clear();
     this.sendFailures = undefined;
   }
@@ -247,20 +261,39 @@ export class FakeDingTalk extends FakePlatformServer {
 
   private batchSend(call: FakePlatformCall): FakePlatformReply {
     const users = (call.body.userIds as string[] | undefined) ?? [];
+    const shown = this.robotMessage(call);
+    if ('refused' in shown) return shown.refused;
     for (const user of users) {
       const failed = this.takeFailure(user, 'openapi');
       if (failed) return failed;
-      this.sent.push({ chat: user, text: this.sampleText(call), via: 'openapi', updates: 0 });
+      this.sent.push({ chat: user, ...shown, via: 'openapi', updates: 0 });
     }
     return { body: { processQueryKey: randomUUID(), invalidStaffIdList: [], flowControlledStaffIdList: [] } };
   }
 
   private groupSend(call: FakePlatformCall): FakePlatformReply {
     const chat = String(call.body.openConversationId ?? '');
+    const shown = this.robotMessage(call);
+    if ('refused' in shown) return shown.refused;
     const failed = this.takeFailure(chat, 'openapi');
     if (failed) return failed;
-    this.sent.push({ chat, text: this.sampleText(call), via: 'openapi', updates: 0 });
+    this.sent.push({ chat, ...shown, via: 'openapi', updates: 0 });
     return { body: { processQueryKey: randomUUID() } };
+  }
+
+  /** `POST /media/upload?access_token=…&type=…` (the oapi server): a multipart `media` file, answered with its media_id. */
+  private mediaUpload(call: FakePlatformCall): FakePlatformReply {
+    if (!this.tokens.has(call.query.access_token ?? '')) return { body: { errcode: 40014, errmsg: '不合法的access_token' } };
+    const limits = MEDIA_TYPES[call.query.type ?? ''];
+    if (!limits) return { body: { errcode: 40004, errmsg: '不合法的媒体文件类型' } };
+    const media = call.body.media as FakeUploadedFile | undefined;
+    if (!media?.data || !media.filename) return { body: { errcode: 41005, errmsg: '缺少多媒体文件数据' } };
+    const format = /\.([A-Za-z0-9]+)$/.exec(media.filename)?.[1]?.toLowerCase() ?? '';
+    if (!limits.formats.includes(format)) return { body: { errcode: 40005, errmsg: '不合法的文件类型' } };
+    if (media.data.length > limits.maxBytes) return { body: { errcode: 40006, errmsg: '不合法的文件大小' } };
+    const mediaId = `@fakeMedia${randomUUID().replaceAll('-', '')}`;
+    this.media.set(mediaId, media);
+    return { body: { errcode: 0, errmsg: 'ok', type: call.query.type, media_id: mediaId, created_at: Date.now() } };
   }
 
   private createCard(call: FakePlatformCall): FakePlatformReply {
@@ -289,11 +322,33 @@ export class FakeDingTalk extends FakePlatformServer {
     return { body: { downloadUrl: `${this.url}/files/${encodeURIComponent(code)}` } };
   }
 
-  private sampleText(call: FakePlatformCall): string {
+  /**
+   * What a robot message (`msgKey`, `msgParam`) shows: a text, or an uploaded picture or file; a
+   * message DingTalk would refuse (unknown template, unknown media_id) as its answer.
+   */
+  private robotMessage(call: FakePlatformCall): Pick<FakeDingTalkBotMessage, 'text' | 'file'> | { refused: FakePlatformReply } {
+    const refused = (message: string) => ({ refused: { status: 400, body: { code: 'invalidParameter', message } } });
+    let param: Record<string, unknown>;
     try {
-      return (JSON.parse(String(call.body.msgParam ?? '{}')) as { content?: string }).content ?? '';
+      param = JSON.parse(String(call.body.msgParam ?? '')) as Record<string, unknown>;
     } catch {
-      return '';
+      return refused('msgParam is not JSON');
+    }
+    const uploaded = (mediaId: unknown) => this.media.get(String(mediaId ?? ''));
+    switch (call.body.msgKey) {
+      case 'sampleText':
+        return { text: String(param.content ?? '') };
+      case 'sampleImageMsg': {
+        const picture = uploaded(param.photoURL);
+        return picture ? { text: '', file: { fileName: picture.filename, data: picture.data } } : refused('photoURL is no media_id of an uploaded picture');
+      }
+      case 'sampleFile': {
+        const file = uploaded(param.mediaId);
+        if (!file || !param.fileName || !param.fileType) return refused('sampleFile needs the mediaId of an uploaded file, fileName and fileType');
+        return { text: '', file: { fileName: String(param.fileName), data: file.data } };
+      }
+      default:
+        return refused(`unknown msgKey ${String(call.body.msgKey)}`);
     }
   }
 

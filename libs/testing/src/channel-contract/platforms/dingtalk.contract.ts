@@ -46,7 +46,7 @@ export class DingTalkContractPlatform implements ContractPlatform {
       staleTimestamp: mode === 'webhook',
       groups: true,
       attachmentsIn: true,
-      attachmentsOut: false,
+      attachmentsOut: true,
       streams: mode === 'webhook',
     };
     if (mode === 'webhook') {
@@ -74,6 +74,7 @@ export class DingTalkContractPlatform implements ContractPlatform {
       DINGTALK_CLIENT_ID: this.dingtalk.clientId,
       DINGTALK_CLIENT_SECRET: this.dingtalk.clientSecret,
       DINGTALK_API_ROOT: this.dingtalk.url,
+      DINGTALK_OAPI_ROOT: this.dingtalk.url,
       DINGTALK_MODE: this.mode,
       ...(this.mode === 'webhook' ? { DINGTALK_CARD_TEMPLATE_ID: CARD_TEMPLATE_ID } : {}),
     };
@@ -102,7 +103,11 @@ export class DingTalkContractPlatform implements ContractPlatform {
   }
 
   botTexts(chat: ContractChat): string[] {
-    return this.dingtalk.messagesIn(chat.id).map((message) => message.text);
+    return this.dingtalk.messagesIn(chat.id).flatMap((message) => (message.file ? [] : [message.text]));
+  }
+
+  botFiles(chat: ContractChat): { fileName: string; data: Buffer }[] {
+    return this.dingtalk.messagesIn(chat.id).flatMap(({ file }) => (file ? [file] : []));
   }
 
   failSends(failure: ContractSendFailure, times: number): void {

@@ -50,8 +50,10 @@ export class WecomContractPlatform implements ContractPlatform {
       // The app sends files (media/upload); the AI bot's files are not wired up.
       attachmentsOut: !aibot,
       streams: aibot,
-      // WeCom's frequency limit (45009) names no delay: the adapter asks for a minute.
-      rateLimitRetryAfter: false,
+      // WeCom's frequency limit (45009) names no delay; the adapter waits its default of 2 s, at
+      // least the suite's 1 s. Only the app: WeCom documents no rate-limit errcode for the AI
+      // bot's long connection, so a test of one there would test a code the fake made up.
+      rateLimitRetryAfter: !aibot,
     };
     this.textLimit = { max: aibot ? 20_480 : 2048, unit: 'bytes' };
     if (aibot) {
