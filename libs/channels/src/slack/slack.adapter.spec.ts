@@ -187,6 +187,27 @@ describe('SlackAdapter sending', () => {
     expect(message).toMatchObject({ ts: sent.platformMessageId, threadTs: '1733216460.000300', text: 'a <b> & c, and d', history: ['a <b> & c', 'a <b> & c, and d'] });
   });
 
+  it('uploads files and shares them with the text in one message of the thread', async () => {
+    const report = Buffer.from('uptime 99.98 %\n');
+    const sent = await adapter().send(
+      { ...target, threadId: '1733216460.000300' },
+      { text: 'The <weekly> report', attachments: [{ kind: 'file', fileName: 'report.txt', mimeType: 'text/plain', data: report }, { kind: 'image', fileName: 'dot.png', data: Buffer.from('png') }] },
+    );
+
+    const [message] = fake.messagesIn(DM);
+    expect(message).toMatchObject({ threadTs: '1733216460.000300', text: 'The <weekly> report', files: [{ name: 'report.txt', data: report }, { name: 'dot.png', data: Buffer.from('png') }] });
+    expect(sent.platformMessageId).toMatch(/^F/);
+    expect(fake.calls({ path: '/api/files.completeUploadExternal' })).toHaveLength(1);
+  });
+
+  it('shares nothing when an upload fails, and throws the failure', async () => {
+    fake.failNext('POST', '/upload/v1/:id', { status: 500, body: 'upload failed' });
+    await expect(adapter().send(target, { text: 'report', attachments: [{ kind: 'file', fileName: 'report.txt', data: Buffer.from('x') }] })).rejects.toMatchObject({
+      code: ErrorCode.TEMPORARY,
+    });
+    expect(fake.messagesIn(DM)).toEqual([]);
+  });
+
   it('throws RATE_LIMITED with the Retry-After of a 429, and TEMPORARY for a 5xx', async () => {
     const slack = adapter();
     fake.failNextSends({ status: 429, headers: { 'retry-after': '7' }, body: { ok: false, error: 'ratelimited' } });

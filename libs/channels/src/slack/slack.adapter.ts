@@ -18,6 +18,7 @@ import {
   type WebhookResponse,
 } from '@switchboard/core';
 import { checkDownloadSize, downloadWithin, type DownloadLimit } from '../downloads/bounded-download';
+import { outboundAttachmentBytes } from '../outbound-attachment';
 import { callSlack } from './slack.errors';
 import { mapSlackEvent, mapSlackSlashCommand, slackText, type SlackEventCallback, type SlackSlashCommand } from './slack.mapper';
 import { webClient } from './slack.sdk';
@@ -60,7 +61,7 @@ export class SlackAdapter implements ChannelAdapter {
     typing: false,
     threads: true,
     reactions: false,
-    files: false,
+    files: true,
     images: true,
     voice: false,
     // chat.postMessage keeps the first 40,000 characters of a text.
@@ -151,14 +152,37 @@ export class SlackAdapter implements ChannelAdapter {
   }
 
   async send(target: ChatTarget, message: OutboundMessage): Promise<SentMessage> {
-    if (message.attachments?.length) {
-      throw new DomainError(ErrorCode.INVALID_INPUT, 'The Slack channel sends no files (capabilities.files is false)');
-    }
+    if (message.attachments?.length) return this.sendFiles(target, message);
     const answer = await callSlack('chat.postMessage', () =>
       this.client.chat.postMessage({ channel: target.chatId, text: slackText(message.text), thread_ts: target.threadId }),
     );
     if (!answer.ts) throw new DomainError(ErrorCode.TEMPORARY, 'Slack chat.postMessage answered without a ts');
     return { platformMessageId: answer.ts };
+  }
+
+  /**
+   * The files and the text in one message: files.uploadV2 asks for an upload URL per file
+   * (files.getUploadURLExternal), POSTs the bytes there, then shares them all with the text as
+   * their comment (files.completeUploadExternal). Until that last step nothing shows, so a failed
+   * send can be sent again whole. Slack answers with the files, not the message that shares them
+   * (it is written after the answer): the first file's id stands for the message. Nothing edits
+   * a message with files (replies that stream carry none).
+   */
+  private async sendFiles(target: ChatTarget, message: OutboundMessage): Promise<SentMessage> {
+    const attachments = message.attachments ?? [];
+    const uploads = await Promise.all(attachments.map(async (attachment) => ({ file: await outboundAttachmentBytes(attachment), filename: attachment.fileName })));
+    const answer = await callSlack('files.uploadV2', () =>
+      this.client.files.uploadV2({
+        channel_id: target.chatId,
+        ...(target.threadId ? { thread_ts: target.threadId } : {}),
+        ...(message.text ? { initial_comment: slackText(message.text) } : {}),
+        file_uploads: uploads,
+      }),
+    );
+    // Typed as a bare WebAPICallResult: its `files` holds each files.completeUploadExternal answer.
+    const fileId = (answer as { files?: webApi.FilesCompleteUploadExternalResponse[] }).files?.[0]?.files?.[0]?.id;
+    if (!fileId) throw new DomainError(ErrorCode.TEMPORARY, 'Slack files.completeUploadExternal answered without a file id');
+    return { platformMessageId: fileId };
   }
 
   async edit(target: ChatTarget, platformMessageId: string, text: string): Promise<void> {

@@ -49,7 +49,7 @@ export class SlackContractPlatform implements ContractPlatform {
       staleTimestamp: mode === 'http',
       groups: true,
       attachmentsIn: true,
-      attachmentsOut: false,
+      attachmentsOut: true,
       streams: true,
     };
     if (mode === 'http') {
@@ -98,7 +98,14 @@ export class SlackContractPlatform implements ContractPlatform {
   }
 
   botTexts(chat: ContractChat): string[] {
-    return this.slack.messagesIn(chat.id).map((message) => message.text);
+    return this.slack
+      .messagesIn(chat.id)
+      .filter((message) => message.text !== '')
+      .map((message) => message.text);
+  }
+
+  botFiles(chat: ContractChat): { fileName: string; data: Buffer }[] {
+    return this.slack.messagesIn(chat.id).flatMap((message) => message.files.map((file) => ({ fileName: file.name, data: file.data })));
   }
 
   failSends(failure: ContractSendFailure, times: number): void {
