@@ -58,6 +58,7 @@ export {
   FAKE_SLACK_BOT_TOKEN,
   FAKE_SLACK_SIGNING_SECRET,
   FakeSlackServer,
+  type FakeSlackHome,
   type FakeSlackMessage,
   type FakeSlackPush,
 } from './fake-slack/fake-slack.server';

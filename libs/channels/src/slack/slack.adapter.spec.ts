@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, type ChatTarget, type WebhookRequest } from '@switchboard/core';
+import { DomainError, ErrorCode, type ChatRef, type ChatSessionDirectory, type ChatTarget, type WebhookRequest } from '@switchboard/core';
 import {
   FAKE_SLACK_APP_TOKEN,
   FAKE_SLACK_BOT,
@@ -47,6 +47,18 @@ function post(body: unknown, options: Parameters<typeof signedSlackRequest>[2] =
 }
 
 const target: ChatTarget = { platform: 'slack', accountId: 'default', chatId: DM };
+
+/** Alice's DM holds one busy conversation; every other chat none. */
+function sessionsOfAlice(): ChatSessionDirectory & { asked: ChatRef[] } {
+  const asked: ChatRef[] = [];
+  return {
+    asked,
+    sessionsOf: async (chat) => {
+      asked.push(chat);
+      return chat.chatId === DM ? [{ title: 'Trip plans', model: 'openai:gpt-4o', messageCount: 12, lastActivityAt: new Date('2030-01-01T10:00:00Z'), busy: true }] : [];
+    },
+  };
+}
 
 describe('SlackAdapter over HTTP (Events API)', () => {
   it('stores a signed direct message before answering 200, and refuses a forged or stale one with 401, storing nothing', async () => {
@@ -108,6 +120,33 @@ describe('SlackAdapter over HTTP (Events API)', () => {
     expect(received).toEqual([
       expect.objectContaining({ chatId: DM, chatType: 'dm', sender: { id: ALICE }, text: '/model openai:gpt-4o', mentionsBot: true, platformMessageId: `${DM}:command:123.456.abc` }),
     ]);
+  });
+});
+
+describe('SlackAdapter App Home', () => {
+  it('answers app_home_opened at once and publishes the Home tab with the sessions of the user\'s DM', async () => {
+    const slack = adapter();
+    const sessions = sessionsOfAlice();
+    await slack.start(recordingSink().sink, undefined, sessions);
+
+    expect(await slack.handleWebhook(post(fake.build.appHomeOpened({ user: ALICE, channel: DM })))).toEqual({ status: 200 });
+    await expect.poll(() => fake.homeOf(ALICE)).toBeDefined();
+
+    expect(sessions.asked).toEqual([{ platform: 'slack', accountId: 'default', chatId: DM }]);
+    const home = fake.homeOf(ALICE)!.text;
+    for (const shown of ['*Trip plans*', 'openai:gpt-4o', '*Messages*\n12', 'busy', '<!date^1893492000^']) expect(home).toContain(shown);
+  });
+
+  it('publishes it over Socket Mode too, and leaves the Messages tab alone', async () => {
+    const slack = adapter({ mode: 'socket' });
+    await slack.start(recordingSink().sink, undefined, sessionsOfAlice());
+
+    await fake.push(fake.build.appHomeOpened({ user: ALICE, channel: DM, tab: 'messages' })).acked;
+    await fake.push(fake.build.appHomeOpened({ user: 'U0BOB00001', channel: 'D0BOB00001' })).acked;
+    await expect.poll(() => fake.homeOf('U0BOB00001')).toBeDefined();
+
+    expect(fake.homeOf('U0BOB00001')!.text).toContain('None yet');
+    expect(fake.homeOf(ALICE)).toBeUndefined();
   });
 });
 

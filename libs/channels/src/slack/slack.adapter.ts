@@ -8,6 +8,7 @@ import {
   type ChannelAdapter,
   type ChannelCapabilities,
   type ChannelRunEvents,
+  type ChatSessionDirectory,
   type ChatTarget,
   type InboundMessage,
   type InboundSink,
@@ -20,6 +21,7 @@ import {
 import { checkDownloadSize, downloadWithin, type DownloadLimit } from '../downloads/bounded-download';
 import { outboundAttachmentBytes } from '../outbound-attachment';
 import { callSlack } from './slack.errors';
+import { HOME_SESSIONS, homeOpened, homeView, type SlackHomeOpened } from './slack.home';
 import { mapSlackEvent, mapSlackSlashCommand, slackText, type SlackEventCallback, type SlackSlashCommand } from './slack.mapper';
 import { webClient } from './slack.sdk';
 import { SlackSocket, type SlackEnvelope } from './slack.socket';
@@ -52,6 +54,7 @@ const DEFAULT_MAX_DOWNLOAD_BYTES = 10 * 1024 * 1024;
  * App is not used to dispatch events: it acks an Events API delivery before its listeners run,
  * while the gateway acks only once the message is stored (an unacked delivery is sent again), so
  * the adapter maps `message` and `app_mention` events itself and acks after the sink resolved.
+ * An `app_home_opened` event is acked at once and answered by publishing the user's Home tab.
  */
 export class SlackAdapter implements ChannelAdapter {
   readonly id = 'slack';
@@ -76,9 +79,10 @@ export class SlackAdapter implements ChannelAdapter {
   private readonly downloadLimit: DownloadLimit;
   private botUserId: string | undefined;
   private sink: InboundSink | undefined;
+  private sessions: ChatSessionDirectory | undefined;
   private socket: SlackSocket | undefined;
   private stopping = new AbortController();
-  /** Events handed to the sink and not yet answered: stop() waits for them. */
+  /** Events handed to the sink and not yet answered, Home tabs being published: stop() waits for them. */
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: SlackAdapterOptions) {
@@ -90,7 +94,7 @@ export class SlackAdapter implements ChannelAdapter {
     this.downloadLimit = { maxBytes: options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES, what: 'Slack file', setting: 'SLACK_MAX_DOWNLOAD_BYTES' };
   }
 
-  async start(sink: InboundSink, events?: ChannelRunEvents): Promise<void> {
+  async start(sink: InboundSink, events?: ChannelRunEvents, sessions?: ChatSessionDirectory): Promise<void> {
     // Replaced before the first await, so a stop() while starting is seen by every later step.
     const stopping = (this.stopping = new AbortController());
     const identity = await callSlack('auth.test', () => this.client.auth.test());
@@ -98,6 +102,7 @@ export class SlackAdapter implements ChannelAdapter {
     if (!identity.user_id) throw new DomainError(ErrorCode.AUTH_FAILED, 'Slack auth.test named no bot user: is SLACK_BOT_TOKEN a bot token (xoxb-)?');
     this.botUserId = identity.user_id;
     this.sink = sink;
+    this.sessions = sessions;
     if (this.options.mode !== 'socket') return;
     const socket = new SlackSocket({
       appToken: this.options.appToken ?? '',
@@ -121,6 +126,7 @@ export class SlackAdapter implements ChannelAdapter {
     // An event stored after its connection closed is not acked: Slack delivers it again, and it is a duplicate then.
     await Promise.allSettled([...this.inFlight]);
     this.sink = undefined;
+    this.sessions = undefined;
   }
 
   async handleWebhook(request: WebhookRequest): Promise<WebhookResponse> {
@@ -230,9 +236,30 @@ export class SlackAdapter implements ChannelAdapter {
   }
 
   private receive(delivery: SlackInbound): Promise<void> {
-    const receiving = this.store(delivery);
-    this.inFlight.add(receiving);
-    return receiving.finally(() => this.inFlight.delete(receiving));
+    const home = 'callback' in delivery ? homeOpened(delivery.callback) : undefined;
+    // Nothing to store: acked at once (Slack wants it within 3 s), the tab published meanwhile.
+    if (home) {
+      void this.track(this.publishHome(home));
+      return Promise.resolve();
+    }
+    return this.track(this.store(delivery));
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.inFlight.add(work);
+    return work.finally(() => this.inFlight.delete(work));
+  }
+
+  /** The Home tab with the sessions of the user's DM with the app, drawn anew each time the user opens it. */
+  private async publishHome({ user, channel }: SlackHomeOpened): Promise<void> {
+    const directory = this.sessions;
+    if (!directory) return;
+    try {
+      const sessions = channel ? await directory.sessionsOf({ platform: this.id, accountId: this.accountId, chatId: channel }, HOME_SESSIONS) : [];
+      await callSlack('views.publish', () => this.client.views.publish({ user_id: user, view: homeView(sessions) }));
+    } catch (error) {
+      this.logger.warn(`Slack Home tab of ${user} not published: ${String(error)}`);
+    }
   }
 
   private async store(delivery: SlackInbound): Promise<void> {

@@ -26,6 +26,13 @@ export interface FakeSlackMessage {
   files: { name: string; data: Buffer }[];
 }
 
+/** A Home tab as the bot last published it for a user (views.publish). */
+export interface FakeSlackHome {
+  blocks: Record<string, unknown>[];
+  /** The texts of its blocks (header, section text and fields), one a line. */
+  text: string;
+}
+
 /** A file the bot is uploading: announced with files.getUploadURLExternal, its bytes POSTed to its upload URL. */
 interface FakeSlackUpload {
   id: string;
@@ -48,7 +55,7 @@ export interface FakeSlackPush {
  * SocketModeClient: `auth.test`, `chat.postMessage` (the 40,000-character limit enforced),
  * `chat.update`, `files.info` with private file URLs that need the bot token, the three steps of
  * the bot's file uploads (`files.getUploadURLExternal`, a POST of the bytes to the upload URL it
- * gave, `files.completeUploadExternal` sharing them in a message), and
+ * gave, `files.completeUploadExternal` sharing them in a message), `views.publish` of Home tabs, and
  * `apps.connections.open` (app-level token) handing out a WebSocket that says `hello`, pushes
  * `events_api` and `slash_commands` envelopes and takes acks by envelope_id. An envelope not acked is pushed again,
  * with a higher `retry_attempt`, when the next connection opens.
@@ -58,6 +65,7 @@ export class FakeSlackServer extends FakePlatformServer {
   private readonly messages: FakeSlackMessage[] = [];
   private readonly files = new Map<string, { file: FakeSlackFile; data: Buffer }>();
   private readonly uploads = new Map<string, FakeSlackUpload>();
+  private readonly homes = new Map<string, FakeSlackHome>();
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly wsServer = createServer((_req, res) => res.writeHead(426).end());
   private wsPort: number | undefined;
@@ -77,6 +85,7 @@ export class FakeSlackServer extends FakePlatformServer {
     // As on Slack, the upload URL itself authorizes the upload: no token is sent.
     this.route('POST', '/upload/v1/:id', (call) => this.upload(call));
     this.route('POST', '/api/files.completeUploadExternal', (call) => this.authed(call, () => this.completeUpload(call)));
+    this.route('POST', '/api/views.publish', (call) => this.authed(call, () => this.publishView(call)));
     this.route('POST', '/api/apps.connections.open', (call) => this.connectionsOpen(call));
     this.wsServer.on('upgrade', (req, socket, head) => this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws)));
   }
@@ -92,10 +101,11 @@ export class FakeSlackServer extends FakePlatformServer {
     await super.stop();
   }
 
-  /** Forgets the recorded calls, the bot's messages, pending envelopes and injected failures. */
+  /** Forgets the recorded calls, the bot's messages and Home tabs, pending envelopes and injected failures. */
   override clear(): void {
     super.clear();
     this.messages.length = 0;
+    this.homes.clear();
     this.pending.clear();
     this.failingSends = undefined;
   }
@@ -117,6 +127,11 @@ export class FakeSlackServer extends FakePlatformServer {
     const file = { id, name, mimetype, size: data.length, url_private: url, url_private_download: `${url}?download=1` };
     this.files.set(id, { file, data });
     return file;
+  }
+
+  /** The Home tab the bot last published for a user; undefined until it did. */
+  homeOf(user: string): FakeSlackHome | undefined {
+    return this.homes.get(user);
   }
 
   /** The next `times` chat.postMessage calls get `reply` instead. */
@@ -242,6 +257,17 @@ export class FakeSlackServer extends FakePlatformServer {
     return { body: { ok: true, files: (listed as { id: string; title?: string }[]).map((file) => ({ id: file.id, title: file.title })) } };
   }
 
+  private publishView(call: FakePlatformCall): FakePlatformReply {
+    const { user_id: user, view } = call.body as { user_id?: string; view?: string };
+    const parsed = parseJson(view) as { type?: unknown; blocks?: unknown } | undefined;
+    if (!user) return { body: { ok: false, error: 'invalid_arguments' } };
+    // Slack's limits: a Home tab of at most 100 blocks.
+    if (parsed?.type !== 'home' || !Array.isArray(parsed.blocks) || parsed.blocks.length > 100) return { body: { ok: false, error: 'invalid_arguments' } };
+    const blocks = parsed.blocks as Record<string, unknown>[];
+    this.homes.set(user, { blocks, text: blocks.flatMap(blockTexts).join('\n') });
+    return { body: { ok: true, view: { id: `V${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`, type: 'home', blocks } } };
+  }
+
   private connectionsOpen(call: FakePlatformCall): FakePlatformReply {
     if (call.headers.authorization !== `Bearer ${FAKE_SLACK_APP_TOKEN}`) return { body: { ok: false, error: 'invalid_auth' } };
     return { body: { ok: true, url: `ws://127.0.0.1:${this.wsPort}/link/?ticket=${randomUUID()}&app_id=${FAKE_SLACK_BOT.appId}` } };
@@ -283,6 +309,11 @@ export class FakeSlackServer extends FakePlatformServer {
     };
     socket.send(JSON.stringify(envelope));
   }
+}
+
+function blockTexts(block: Record<string, unknown>): string[] {
+  const texts = [block.text, ...(Array.isArray(block.fields) ? block.fields : [])] as ({ text?: unknown } | undefined)[];
+  return texts.flatMap((text) => (typeof text?.text === 'string' ? [text.text] : []));
 }
 
 function parseJson(text: string | undefined): unknown {
