@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AdminApiModule } from '@switchboard/admin-api';
-import { AgentWorkerModule, McpModule, McpProbes } from '@switchboard/agent';
+import { AgentWorkerModule, ChatSessionsModule, McpModule, McpProbes } from '@switchboard/agent';
 import { ChannelProbes, InboundChannelsModule } from '@switchboard/channels';
 import type { SwitchboardConfig } from '@switchboard/config';
 import { OpenAiApiModule } from '@switchboard/control-plane/openai-api/openai-api.module';
@@ -29,8 +29,9 @@ export class AppModule {
     const workers = config.queue.workerProcesses > 0 ? WorkerProcessesModule.forRoot(configFile) : undefined;
     // Each of these dynamic modules is built once here and the same object handed to every module
     // that uses it, so the process has one instance of each (Nest keys dynamic modules by reference).
+    const inboundChannels = InboundChannelsModule.forRoot({ sessions: ChatSessionsModule });
     const health = HealthModule.forRoot({
-      imports: [PersistenceModule, QueueModule, InboundChannelsModule, McpModule, ...(workers ? [workers] : [])],
+      imports: [PersistenceModule, QueueModule, inboundChannels, McpModule, ...(workers ? [workers] : [])],
       probes: [DatabaseProbe, QueueProbe, ChannelProbes, McpProbes, ...(workers ? [WorkerProcessesProbe] : [])],
     });
     const controlPlane = ControlPlaneModule.forRoot({ serverVersion: version, generatedToken, health });
@@ -38,7 +39,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ...foundationModules(config),
-        InboundChannelsModule,
+        inboundChannels,
         // Without worker processes this process consumes the queue itself.
         ...(workers ? [workers] : [AgentWorkerModule]),
         OpenAiApiModule,

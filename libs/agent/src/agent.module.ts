@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '@switchboard/channels';
+import { CHAT_SESSION_DIRECTORY } from '@switchboard/core';
 import { MetricsModule } from '@switchboard/observability';
 import { PersistenceModule } from '@switchboard/persistence';
 import { ProvidersModule } from '@switchboard/providers';
@@ -33,6 +34,7 @@ import { BuiltInToolSource } from './tools/built-in/built-in-tools.source';
 import { ToolApprovalSweeper } from './tools/tool-approval.sweeper';
 import { ToolLoop } from './tools/tool-loop';
 import { ToolRegistry } from './tools/tool-registry';
+import { ChatSessionOverview } from './sessions/chat-session-overview';
 import { TurnRunner } from './turn/turn-runner';
 import { McpModule } from './tools/mcp/mcp.module';
 import { McpServers } from './tools/mcp/mcp-servers';
@@ -71,6 +73,17 @@ const commands = [
   exports: [GatewayPrompts, ScheduledPrompts],
 })
 export class ScheduledPromptsModule {}
+
+/**
+ * The sessions of a chat as a platform shows them to its user (CHAT_SESSION_DIRECTORY), for the
+ * receiving side of the channels (InboundChannelsModule.forRoot).
+ */
+@Module({
+  imports: [PersistenceModule, ProvidersModule],
+  providers: [{ provide: CHAT_SESSION_DIRECTORY, useClass: ChatSessionOverview }],
+  exports: [CHAT_SESSION_DIRECTORY],
+})
+export class ChatSessionsModule {}
 
 /**
  * Agent turns: TurnRunner, and DirectChatService through which the control plane and the

@@ -1,4 +1,4 @@
-export { AgentModule, AgentWorkerModule, ScheduledPromptsModule } from './agent.module';
+export { AgentModule, AgentWorkerModule, ChatSessionsModule, ScheduledPromptsModule } from './agent.module';
 export { ScheduledPrompts } from './cron/scheduled-prompts.service';
 export type { ScheduleDestination, ScheduleRequest } from './cron/scheduled-prompts.service';
 export { whyInvalidSchedule } from './cron/cron-schedule';

@@ -131,7 +131,7 @@ const discord: ChannelFactory = ({ discord: d }) => {
   if (!botToken) return [];
   return [
     import('./discord/discord.adapter.js').then(
-      ({ DiscordAdapter }) => new DiscordAdapter({ botToken, apiRoot: d.apiRoot, maxDownloadBytes: d.maxDownloadBytes }),
+      ({ DiscordAdapter }) => new DiscordAdapter({ botToken, apiRoot: d.apiRoot, maxDownloadBytes: d.maxDownloadBytes, commandGuilds: d.commandGuilds }),
     ),
   ];
 };

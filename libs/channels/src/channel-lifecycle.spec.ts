@@ -1,13 +1,18 @@
-import { Logger } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigModule, configSchema } from '@switchboard/config';
+import { CHAT_SESSION_DIRECTORY } from '@switchboard/core';
 import { createTempDir, type TempDir } from '@switchboard/persistence/migrations/testing-databases';
 import { RuntimeSettings } from '@switchboard/security';
 import { FAKE_TELEGRAM_TOKEN, FakeTelegramServer } from '@switchboard/testing';
 import { ChannelLifecycle } from './channel-lifecycle';
 import { ChannelProbes } from './channels.probe';
 import { InboundChannelsModule } from './channels.module';
+
+/** Telegram shows no sessions: a directory with none will do. */
+@Module({ providers: [{ provide: CHAT_SESSION_DIRECTORY, useValue: { sessionsOf: async () => [] } }], exports: [CHAT_SESSION_DIRECTORY] })
+class NoSessionsModule {}
 
 describe('ChannelLifecycle switched by an operator', () => {
   const fake = new FakeTelegramServer();
@@ -19,7 +24,7 @@ describe('ChannelLifecycle switched by an operator', () => {
     await fake.start();
     dir = createTempDir('sb-channel-lifecycle-');
     const config = configSchema.parse({ database: { dataDir: dir.path }, telegram: { botToken: FAKE_TELEGRAM_TOKEN, mode: 'polling', apiRoot: fake.url } });
-    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), InboundChannelsModule] }).compile();
+    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), InboundChannelsModule.forRoot({ sessions: NoSessionsModule })] }).compile();
     await moduleRef.init();
   });
   afterAll(async () => {

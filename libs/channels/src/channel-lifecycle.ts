@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ChannelAdapter, ChannelRegistry, channelName } from '@switchboard/core';
+import { CHAT_SESSION_DIRECTORY, ChannelAdapter, ChannelRegistry, type ChatSessionDirectory, channelName } from '@switchboard/core';
 import { SwitchboardMetrics } from '@switchboard/observability';
 import { LEASE_DRIVER, type LeaseDriver } from '@switchboard/queue';
 import { RuntimeSettings } from '@switchboard/security';
@@ -33,6 +33,7 @@ export class ChannelLifecycle implements OnApplicationBootstrap, BeforeApplicati
     @Inject(LEASE_DRIVER) private readonly leases: LeaseDriver,
     private readonly metrics: SwitchboardMetrics,
     private readonly settings: RuntimeSettings,
+    @Inject(CHAT_SESSION_DIRECTORY) private readonly sessions: ChatSessionDirectory,
   ) {}
 
   /** Every configured channel, enabled or not. */
@@ -78,7 +79,7 @@ export class ChannelLifecycle implements OnApplicationBootstrap, BeforeApplicati
     const running = this.supervisors.get(name);
     const enabled = this.settings.channelEnabled(channel.id);
     if (enabled && !running) {
-      const supervisor = new ChannelSupervisor(channel, this.pipeline.accept, this.leases, this.metrics);
+      const supervisor = new ChannelSupervisor(channel, { sink: this.pipeline.accept, sessions: this.sessions }, this.leases, this.metrics);
       this.supervisors.set(name, supervisor);
       await supervisor.start();
     } else if (!enabled && running) {

@@ -36,9 +36,11 @@ function replica(leases: LeaseDriver, options: Partial<TelegramAdapterOptions> =
   const adapter = new TelegramAdapter({ botToken: FAKE_TELEGRAM_TOKEN, mode: 'polling', apiRoot: fake.url, ...options });
   const supervisor = new ChannelSupervisor(
     adapter,
-    async (message) => {
-      received.push(message);
-      return 'accepted';
+    {
+      sink: async (message) => {
+        received.push(message);
+        return 'accepted';
+      },
     },
     leases,
     metrics,
@@ -252,7 +254,7 @@ describe('ChannelSupervisor after a connection is lost', () => {
   const timing = { leaseRetryMs: 50, startBackoff: () => new Backoff(50, 400, () => 1), firstAttemptWaitMs: 300, stableAfterMs: 5_000 };
 
   function supervised(adapter: DroppingConnection): ChannelSupervisor {
-    const supervisor = new ChannelSupervisor(adapter, async () => 'accepted', inProcessLeases(), new SwitchboardMetrics(), timing);
+    const supervisor = new ChannelSupervisor(adapter, { sink: async () => 'accepted' }, inProcessLeases(), new SwitchboardMetrics(), timing);
     cleanup.push(() => supervisor.stop());
     return supervisor;
   }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
-import { type ChannelAdapter, type InboundSink, channelName } from '@switchboard/core';
+import { type ChannelAdapter, type ChatSessionDirectory, type InboundSink, channelName } from '@switchboard/core';
 import { SwitchboardMetrics } from '@switchboard/observability';
 import { LEASE_RETRY_MS, type Lease, type LeaseDriver } from '@switchboard/queue';
 import { Backoff } from './backoff';
@@ -31,6 +31,12 @@ export interface ChannelSupervisorTiming {
 
 const STABLE_AFTER_MS = 30_000;
 
+/** What the channel is started with: where its messages go, and the sessions it may show (ChannelAdapter.start). */
+export interface ChannelInbound {
+  sink: InboundSink;
+  sessions?: ChatSessionDirectory;
+}
+
 const DEFAULT_TIMING: ChannelSupervisorTiming = {
   leaseRetryMs: LEASE_RETRY_MS,
   startBackoff: () => new Backoff(1_000, 30_000),
@@ -55,7 +61,7 @@ export class ChannelSupervisor {
 
   constructor(
     readonly channel: ChannelAdapter,
-    private readonly sink: InboundSink,
+    private readonly inbound: ChannelInbound,
     private readonly leases: LeaseDriver,
     private readonly metrics: SwitchboardMetrics,
     private readonly timing: ChannelSupervisorTiming = DEFAULT_TIMING,
@@ -168,7 +174,7 @@ export class ChannelSupervisor {
     while (!ended.aborted) {
       this.enter({ kind: 'starting' });
       const lost = new AbortController();
-      const attempt = this.channel.start(this.sink, { connectionLost: (reason) => lost.abort(reason) });
+      const attempt = this.channel.start(this.inbound.sink, { connectionLost: (reason) => lost.abort(reason) }, this.inbound.sessions);
       const failure = await untilSettledOrAborted(attempt, ended);
       if (ended.aborted) break;
       let reason: string;

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_CONFIG, type SwitchboardConfig } from '@switchboard/config';
 import { CHANNEL_ADAPTERS, ChannelRegistry } from '@switchboard/core';
 import { MetricsModule } from '@switchboard/observability';
@@ -27,9 +27,15 @@ import { WebhookController } from './webhooks/webhook.controller';
 })
 export class ChannelsModule {}
 
+export interface InboundChannelsOptions {
+  /** The module that exports CHAT_SESSION_DIRECTORY (the agent's), for adapters that show sessions (Slack's App Home). */
+  sessions: Type | DynamicModule;
+}
+
 /**
  * The receiving side of the chat platforms, in the gateway process only: their webhooks, their
- * long connections (polling, sockets) and the inbound pipeline they feed.
+ * long connections (polling, sockets) and the inbound pipeline they feed. Built once per process
+ * with forRoot.
  */
 @Module({
   // Long connections run in one replica at a time, under a lease.
@@ -38,4 +44,8 @@ export class ChannelsModule {}
   providers: [InboundPipeline, PendingBacklog, BusyInput, ChannelLifecycle, ChannelProbes],
   exports: [InboundPipeline, ChannelProbes],
 })
-export class InboundChannelsModule {}
+export class InboundChannelsModule {
+  static forRoot({ sessions }: InboundChannelsOptions): DynamicModule {
+    return { module: InboundChannelsModule, imports: [sessions] };
+  }
+}

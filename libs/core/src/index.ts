@@ -2,6 +2,8 @@ export { CHANNEL_ADAPTERS, DEFAULT_ACCOUNT } from './channels/channel-adapter';
 export { prefixWithin, textSize } from './channels/text-limit';
 export type { TextUnit } from './channels/text-limit';
 export { ChannelRegistry, channelName } from './channels/channel-registry';
+export { CHAT_SESSION_DIRECTORY } from './channels/chat-sessions';
+export type { ChatRef, ChatSessionDirectory, ChatSessionState } from './channels/chat-sessions';
 export type {
   ChannelAdapter,
   ChannelCapabilities,

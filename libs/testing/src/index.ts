@@ -58,9 +58,18 @@ export {
   FAKE_SLACK_BOT_TOKEN,
   FAKE_SLACK_SIGNING_SECRET,
   FakeSlackServer,
+  type FakeSlackHome,
   type FakeSlackMessage,
   type FakeSlackPush,
 } from './fake-slack/fake-slack.server';
 export { SlackEventBuilder, signedSlackRequest, type FakeSlackFile, type SlackEventCallbackBody, type SlackMessageSpec } from './fake-slack/fake-slack.events';
-export { FAKE_DISCORD_BOT, FAKE_DISCORD_TOKEN, FakeDiscordServer, type FakeDiscordBotMessage, type FakeDiscordGuild } from './fake-discord/fake-discord.server';
-export type { FakeDiscordFile, FakeDiscordMessageSpec, FakeDiscordUser } from './fake-discord/fake-discord.payloads';
+export {
+  FAKE_DISCORD_BOT,
+  FAKE_DISCORD_TOKEN,
+  FakeDiscordServer,
+  type FakeDiscordBotMessage,
+  type FakeDiscordCommand,
+  type FakeDiscordGuild,
+  type FakeDiscordInteractionResponse,
+} from './fake-discord/fake-discord.server';
+export type { FakeDiscordCommandSpec, FakeDiscordFile, FakeDiscordMessageSpec, FakeDiscordUser } from './fake-discord/fake-discord.payloads';

@@ -174,6 +174,65 @@ describe('DiscordAdapter sending over REST', () => {
   });
 });
 
+describe('DiscordAdapter slash commands', () => {
+  const menu = [
+    { name: 'status', description: 'show this conversation and its model' },
+    { name: 'model', description: 'switch the model of this chat [provider:model]' },
+  ];
+
+  it('registers the command menu globally, each command with an optional args option', async () => {
+    await discord().setCommands(menu);
+
+    expect(fake.registeredCommands()?.map((command) => [command.name, command.options.map((option) => [option.name, option.required])])).toEqual([
+      ['status', [['args', false]]],
+      ['model', [['args', false]]],
+    ]);
+  });
+
+  it('registers them in each listed server instead, and none globally', async () => {
+    await discord().setCommands(menu);
+    await discord({ commandGuilds: [GUILD, '700000000000000009'] }).setCommands(menu);
+
+    expect(fake.registeredCommands(GUILD)?.map((command) => command.name)).toEqual(['status', 'model']);
+    expect(fake.registeredCommands('700000000000000009')?.map((command) => command.name)).toEqual(['status', 'model']);
+    expect(fake.registeredCommands()).toEqual([]);
+  });
+
+  it('stores a slash command as the chat command it stands for, before it answers the interaction with the command', async () => {
+    const held = deferred();
+    const { sink, received } = recordingSink(async () => {
+      await held.promise;
+      return 'accepted';
+    });
+    await discord().start(sink);
+
+    const interaction = await fake.dispatchCommand({ from: alice, guildId: GUILD, channelId: THREAD, threadParentId: CHANNEL, name: 'model', args: 'openai:gpt-4o' });
+    await until(() => received.length === 1);
+    expect(fake.interactionResponse(interaction.id)).toBeUndefined();
+    held.resolve();
+    await until(() => fake.interactionResponse(interaction.id) !== undefined);
+
+    expect(received[0]).toMatchObject({ chatId: CHANNEL, threadId: THREAD, chatType: 'thread', sender: { id: alice.id }, text: '/model openai:gpt-4o', mentionsBot: true });
+    expect(fake.interactionResponse(interaction.id)).toEqual({ type: 4, content: '/model openai:gpt-4o', ephemeral: false });
+  });
+
+  it('tells only the invoking user that a command was refused', async () => {
+    const { sink } = recordingSink(async () => 'ignored');
+    await discord().start(sink);
+
+    const interaction = await fake.dispatchCommand({ from: alice, guildId: GUILD, channelId: CHANNEL, name: 'status' });
+    await until(() => fake.interactionResponse(interaction.id) !== undefined);
+
+    expect(fake.interactionResponse(interaction.id)).toMatchObject({ ephemeral: true, content: expect.stringMatching(/^Not run: /) });
+  });
+
+  it('sends the reply to a slash command as a message of its own, not as a reply to a message', async () => {
+    await discord().send(target(aliceDm), { text: 'Model: openai:gpt-4o', replyToMessageId: 'interaction:1441000000000000301' });
+
+    expect(fake.messagesIn(aliceDm).at(-1)).toMatchObject({ content: 'Model: openai:gpt-4o', replyTo: undefined });
+  });
+});
+
 describe('DiscordAdapter.downloadAttachment', () => {
   it('fetches an attachment from its CDN URL, and refuses one over the limit before fetching it', async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);

@@ -7,6 +7,9 @@ import {
   type ChannelCapabilities,
   type ChannelRunEvents,
   type ChatTarget,
+  type CommandMenuEntry,
+  type InboundMessage,
+  type InboundOutcome,
   type InboundSink,
   type LongConnection,
   type OutboundAttachment,
@@ -22,8 +25,10 @@ import {
   REST,
   Routes,
   Status,
+  type APIApplication,
   type APIMessage,
   type APIUser,
+  type GatewayInteractionCreateDispatchData,
   type GatewayMessageCreateDispatchData,
   type GatewayReadyDispatchData,
   type RawFile,
@@ -31,6 +36,7 @@ import {
 } from 'discord.js';
 import { checkDownloadSize, downloadWithin, type DownloadLimit } from '../downloads/bounded-download';
 import { storeUntilStopped } from '../inbound/store-until-stopped';
+import { commandAck, discordCommands, mapDiscordCommand } from './discord.commands';
 import { callDiscord, rejectLongRateLimit, toDomainError } from './discord.errors';
 import { mapDiscordMessage, type DiscordBotIdentity } from './discord.mapper';
 
@@ -45,6 +51,8 @@ export interface DiscordAdapterOptions {
   maxDownloadBytes?: number;
   /** Longest wait for the gateway's READY at start (default 15 s); then the start fails and the runner retries. */
   connectTimeoutMs?: number;
+  /** Servers to register the slash commands in (DISCORD_COMMAND_GUILDS); none: globally. */
+  commandGuilds?: string[];
 }
 
 const DEFAULT_API_ROOT = 'https://discord.com/api';
@@ -55,6 +63,8 @@ const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, Gate
 const UPLOAD_LIMIT: DownloadLimit = { what: 'Discord file', setting: "Discord's upload limit", maxBytes: 10 * 1024 * 1024 };
 // Replies never ping @everyone, roles or users, whatever the model writes.
 const NO_PINGS = { parse: [], replied_user: false };
+// Ids of Discord messages are snowflakes; a slash command's (`interaction:<id>`) is no message to reply to.
+const MESSAGE_ID = /^\d+$/;
 
 /**
  * Discord through discord.js: messages arrive over the Gateway WebSocket (one per bot token, so
@@ -66,6 +76,8 @@ const NO_PINGS = { parse: [], replied_user: false };
  * what was dispatched meanwhile. A message sent while the session could not be resumed (Discord
  * invalidated it, the process restarted, the lease moved to another replica, discord.js
  * re-identified after a network error) is never dispatched to the new session: it is not received.
+ * Slash commands arrive over the same connection (INTERACTION_CREATE) and are stored the same way,
+ * then answered (see commandAck).
  */
 export class DiscordAdapter implements ChannelAdapter {
   readonly id = 'discord';
@@ -112,6 +124,7 @@ export class DiscordAdapter implements ChannelAdapter {
       this.identity = { id: data.user.id, username: data.user.username };
     });
     client.ws.on(GatewayDispatchEvents.MessageCreate, (data: GatewayMessageCreateDispatchData) => this.receive(data, client));
+    client.ws.on(GatewayDispatchEvents.InteractionCreate, (data: GatewayInteractionCreateDispatchData) => this.receiveCommand(data));
     client.on(Events.ShardError, (error) => this.logger.warn(`Discord gateway error: ${error.message}`));
     try {
       await this.connect(client, stopping.signal, events);
@@ -136,7 +149,7 @@ export class DiscordAdapter implements ChannelAdapter {
     const files = await Promise.all((message.attachments ?? []).map(rawFileOf));
     const body = {
       content: message.text === '' ? undefined : message.text,
-      message_reference: message.replyToMessageId ? { message_id: message.replyToMessageId, fail_if_not_exists: false } : undefined,
+      message_reference: MESSAGE_ID.test(message.replyToMessageId ?? '') ? { message_id: message.replyToMessageId, fail_if_not_exists: false } : undefined,
       attachments: files.map((file, index) => ({ id: index, filename: file.name })),
       allowed_mentions: NO_PINGS,
     };
@@ -168,6 +181,20 @@ export class DiscordAdapter implements ChannelAdapter {
     }
     const me = (await callDiscord('get current user', () => this.rest.get(Routes.user('@me')))) as APIUser;
     return { bot: me.username, ...(shard ? { ping: shard.ping } : {}) };
+  }
+
+  /**
+   * Registers the commands as the application's slash commands (a bulk overwrite: commands the
+   * gateway no longer has go away): globally, or in each server of `commandGuilds` and then none
+   * globally, or every command would show twice there.
+   */
+  async setCommands(commands: CommandMenuEntry[]): Promise<void> {
+    const application = (await callDiscord('get current application', () => this.rest.get(Routes.currentApplication()))) as APIApplication;
+    const body = discordCommands(commands);
+    const put = (route: `/${string}`, list: unknown[]) => callDiscord('register commands', () => this.rest.put(route, { body: list }));
+    const guilds = this.options.commandGuilds ?? [];
+    for (const guild of guilds) await put(Routes.applicationGuildCommands(application.id, guild), body);
+    await put(Routes.applicationCommands(application.id), guilds.length ? [] : body);
   }
 
   /**
@@ -216,10 +243,31 @@ export class DiscordAdapter implements ChannelAdapter {
     this.receiving = this.receiving.then(() => this.store(data, client));
   }
 
+  /** A slash command is stored in turn with the messages, then its interaction answered. */
+  private receiveCommand(data: GatewayInteractionCreateDispatchData): void {
+    this.receiving = this.receiving.then(() => this.storeCommand(data));
+  }
+
+  private async storeCommand(interaction: GatewayInteractionCreateDispatchData): Promise<void> {
+    let message: InboundMessage | null;
+    try {
+      message = mapDiscordCommand(interaction, this.accountId);
+    } catch (error) {
+      this.logger.warn(`Discord interaction ${String(interaction.id)} dropped, it cannot be read: ${String(error)}`);
+      return;
+    }
+    if (!message) return;
+    const outcome = await this.storeMessage(message);
+    if (!outcome) return;
+    // No bot token: the interaction's own token authorizes the answer.
+    await this.rest
+      .post(Routes.interactionCallback(interaction.id, interaction.token), { body: commandAck(outcome, message.text), auth: false })
+      .catch((error: unknown) => this.logger.warn(`Discord slash command ${message.text} stored, but its interaction was not answered: ${String(error)}`));
+  }
+
   private async store(data: GatewayMessageCreateDispatchData, client: Client): Promise<void> {
-    const sink = this.sink;
     const bot = this.identity;
-    if (!sink || !bot) return;
+    if (!bot) return;
     let message;
     try {
       message = mapDiscordMessage(data, {
@@ -234,10 +282,20 @@ export class DiscordAdapter implements ChannelAdapter {
       this.logger.warn(`Discord message ${String(data.id)} dropped, it cannot be read: ${String(error)}`);
       return;
     }
-    if (!message) return;
-    await storeUntilStopped(sink, message, this.stopping.signal, (error, delay) =>
-      this.logger.warn(`Discord message ${data.id} not stored, retrying in ${delay} ms: ${String(error)}`),
-    ).catch((error: unknown) => this.logger.error(`Discord message ${data.id} was not stored and Discord will not send it again: ${String(error)}`));
+    if (message) await this.storeMessage(message);
+  }
+
+  /** The sink's outcome; undefined when the message was not stored (not receiving, or stopped while retrying). */
+  private async storeMessage(message: InboundMessage): Promise<InboundOutcome | undefined> {
+    const sink = this.sink;
+    if (!sink) return undefined;
+    const id = message.platformMessageId;
+    return storeUntilStopped(sink, message, this.stopping.signal, (error, delay) =>
+      this.logger.warn(`Discord message ${id} not stored, retrying in ${delay} ms: ${String(error)}`),
+    ).catch((error: unknown) => {
+      this.logger.error(`Discord message ${id} was not stored and Discord will not send it again: ${String(error)}`);
+      return undefined;
+    });
   }
 }
 

@@ -1,5 +1,5 @@
-import { DomainError, ErrorCode, type Attachment, type AttachmentKind, type ChatType, type InboundMessage } from '@switchboard/core';
-import { ChannelType, MessageFlags, MessageType, type APIAttachment, type GatewayMessageCreateDispatchData } from 'discord.js';
+import { DomainError, ErrorCode, type Attachment, type AttachmentKind, type InboundMessage, type Sender } from '@switchboard/core';
+import { ChannelType, MessageFlags, MessageType, type APIAttachment, type APIUser, type GatewayMessageCreateDispatchData } from 'discord.js';
 
 /** Who the bot is, from the gateway's READY: needed to tell mentions of it and replies to it apart. */
 export interface DiscordBotIdentity {
@@ -34,20 +34,18 @@ export function mapDiscordMessage(message: GatewayMessageCreateDispatchData, con
   if (text.trim() === '' && attachments.length === 0) return null;
 
   const inGuild = message.guild_id !== undefined;
-  const parentId = inGuild ? context.threadParentOf(message.channel_id) : undefined;
   const reference = message.message_reference?.message_id;
   return {
     platform: 'discord',
     accountId: context.accountId,
-    chatId: parentId ?? message.channel_id,
-    threadId: parentId === undefined ? undefined : message.channel_id,
-    chatType: chatTypeOf(message, parentId !== undefined),
+    ...placeOf(message.channel_id, {
+      guildId: message.guild_id,
+      parentId: inGuild ? context.threadParentOf(message.channel_id) : undefined,
+      // A bot cannot be added to a group DM, but the payload can say one.
+      channelType: (message as { channel_type?: ChannelType }).channel_type,
+    }),
     platformMessageId: message.id,
-    sender: {
-      id: message.author.id,
-      displayName: message.author.global_name ?? message.author.username,
-      username: message.author.username,
-    },
+    sender: senderOf(message.author),
     text,
     attachments,
     // A direct message is always meant for the bot; in a guild, only a mention of the bot user is.
@@ -74,12 +72,28 @@ function isReadable(message: GatewayMessageCreateDispatchData): boolean {
   );
 }
 
-function chatTypeOf(message: GatewayMessageCreateDispatchData, inThread: boolean): ChatType {
-  if (message.guild_id === undefined) {
-    // A bot cannot be added to a group DM, but the payload can say one.
-    return (message as { channel_type?: ChannelType }).channel_type === ChannelType.GroupDM ? 'group' : 'dm';
-  }
-  return inThread ? 'thread' : 'group';
+/** Where a message or a command was written, as the channel of a guild, a DM or a thread. */
+export interface DiscordPlace {
+  /** Unset in direct messages. */
+  guildId: string | undefined;
+  /** The channel a thread belongs to; unset for other channels. */
+  parentId: string | undefined;
+  channelType: ChannelType | undefined;
+}
+
+/**
+ * The chat of a channel: in a guild, a thread is mapped to its parent channel with the thread as
+ * `threadId`, so `DISCORD_ALLOWED_GROUPS` names channels (their threads included) and each thread
+ * is a session of its own.
+ */
+export function placeOf(channelId: string, place: DiscordPlace): Pick<InboundMessage, 'chatId' | 'threadId' | 'chatType'> {
+  if (place.guildId === undefined) return { chatId: channelId, threadId: undefined, chatType: place.channelType === ChannelType.GroupDM ? 'group' : 'dm' };
+  if (place.parentId !== undefined) return { chatId: place.parentId, threadId: channelId, chatType: 'thread' };
+  return { chatId: channelId, threadId: undefined, chatType: 'group' };
+}
+
+export function senderOf(user: APIUser): Sender {
+  return { id: user.id, displayName: user.global_name ?? user.username, username: user.username };
 }
 
 /**

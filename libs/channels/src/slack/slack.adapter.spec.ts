@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, type ChatTarget, type WebhookRequest } from '@switchboard/core';
+import { DomainError, ErrorCode, type ChatRef, type ChatSessionDirectory, type ChatTarget, type WebhookRequest } from '@switchboard/core';
 import {
   FAKE_SLACK_APP_TOKEN,
   FAKE_SLACK_BOT,
@@ -47,6 +47,18 @@ function post(body: unknown, options: Parameters<typeof signedSlackRequest>[2] =
 }
 
 const target: ChatTarget = { platform: 'slack', accountId: 'default', chatId: DM };
+
+/** Alice's DM holds one busy conversation; every other chat none. */
+function sessionsOfAlice(): ChatSessionDirectory & { asked: ChatRef[] } {
+  const asked: ChatRef[] = [];
+  return {
+    asked,
+    sessionsOf: async (chat) => {
+      asked.push(chat);
+      return chat.chatId === DM ? [{ title: 'Trip plans', model: 'openai:gpt-4o', messageCount: 12, lastActivityAt: new Date('2030-01-01T10:00:00Z'), busy: true }] : [];
+    },
+  };
+}
 
 describe('SlackAdapter over HTTP (Events API)', () => {
   it('stores a signed direct message before answering 200, and refuses a forged or stale one with 401, storing nothing', async () => {
@@ -108,6 +120,33 @@ describe('SlackAdapter over HTTP (Events API)', () => {
     expect(received).toEqual([
       expect.objectContaining({ chatId: DM, chatType: 'dm', sender: { id: ALICE }, text: '/model openai:gpt-4o', mentionsBot: true, platformMessageId: `${DM}:command:123.456.abc` }),
     ]);
+  });
+});
+
+describe('SlackAdapter App Home', () => {
+  it('answers app_home_opened at once and publishes the Home tab with the sessions of the user\'s DM', async () => {
+    const slack = adapter();
+    const sessions = sessionsOfAlice();
+    await slack.start(recordingSink().sink, undefined, sessions);
+
+    expect(await slack.handleWebhook(post(fake.build.appHomeOpened({ user: ALICE, channel: DM })))).toEqual({ status: 200 });
+    await expect.poll(() => fake.homeOf(ALICE)).toBeDefined();
+
+    expect(sessions.asked).toEqual([{ platform: 'slack', accountId: 'default', chatId: DM }]);
+    const home = fake.homeOf(ALICE)!.text;
+    for (const shown of ['*Trip plans*', 'openai:gpt-4o', '*Messages*\n12', 'busy', '<!date^1893492000^']) expect(home).toContain(shown);
+  });
+
+  it('publishes it over Socket Mode too, and leaves the Messages tab alone', async () => {
+    const slack = adapter({ mode: 'socket' });
+    await slack.start(recordingSink().sink, undefined, sessionsOfAlice());
+
+    await fake.push(fake.build.appHomeOpened({ user: ALICE, channel: DM, tab: 'messages' })).acked;
+    await fake.push(fake.build.appHomeOpened({ user: 'U0BOB00001', channel: 'D0BOB00001' })).acked;
+    await expect.poll(() => fake.homeOf('U0BOB00001')).toBeDefined();
+
+    expect(fake.homeOf('U0BOB00001')!.text).toContain('None yet');
+    expect(fake.homeOf(ALICE)).toBeUndefined();
   });
 });
 
@@ -185,6 +224,27 @@ describe('SlackAdapter sending', () => {
 
     const [message] = fake.messagesIn(DM);
     expect(message).toMatchObject({ ts: sent.platformMessageId, threadTs: '1733216460.000300', text: 'a <b> & c, and d', history: ['a <b> & c', 'a <b> & c, and d'] });
+  });
+
+  it('uploads files and shares them with the text in one message of the thread', async () => {
+    const report = Buffer.from('uptime 99.98 %\n');
+    const sent = await adapter().send(
+      { ...target, threadId: '1733216460.000300' },
+      { text: 'The <weekly> report', attachments: [{ kind: 'file', fileName: 'report.txt', mimeType: 'text/plain', data: report }, { kind: 'image', fileName: 'dot.png', data: Buffer.from('png') }] },
+    );
+
+    const [message] = fake.messagesIn(DM);
+    expect(message).toMatchObject({ threadTs: '1733216460.000300', text: 'The <weekly> report', files: [{ name: 'report.txt', data: report }, { name: 'dot.png', data: Buffer.from('png') }] });
+    expect(sent.platformMessageId).toMatch(/^F/);
+    expect(fake.calls({ path: '/api/files.completeUploadExternal' })).toHaveLength(1);
+  });
+
+  it('shares nothing when an upload fails, and throws the failure', async () => {
+    fake.failNext('POST', '/upload/v1/:id', { status: 500, body: 'upload failed' });
+    await expect(adapter().send(target, { text: 'report', attachments: [{ kind: 'file', fileName: 'report.txt', data: Buffer.from('x') }] })).rejects.toMatchObject({
+      code: ErrorCode.TEMPORARY,
+    });
+    expect(fake.messagesIn(DM)).toEqual([]);
   });
 
   it('throws RATE_LIMITED with the Retry-After of a 429, and TEMPORARY for a 5xx', async () => {

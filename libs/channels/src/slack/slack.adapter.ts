@@ -8,6 +8,7 @@ import {
   type ChannelAdapter,
   type ChannelCapabilities,
   type ChannelRunEvents,
+  type ChatSessionDirectory,
   type ChatTarget,
   type InboundMessage,
   type InboundSink,
@@ -18,7 +19,9 @@ import {
   type WebhookResponse,
 } from '@switchboard/core';
 import { checkDownloadSize, downloadWithin, type DownloadLimit } from '../downloads/bounded-download';
+import { outboundAttachmentBytes } from '../outbound-attachment';
 import { callSlack } from './slack.errors';
+import { HOME_SESSIONS, homeOpened, homeView, type SlackHomeOpened } from './slack.home';
 import { mapSlackEvent, mapSlackSlashCommand, slackText, type SlackEventCallback, type SlackSlashCommand } from './slack.mapper';
 import { webClient } from './slack.sdk';
 import { SlackSocket, type SlackEnvelope } from './slack.socket';
@@ -51,6 +54,7 @@ const DEFAULT_MAX_DOWNLOAD_BYTES = 10 * 1024 * 1024;
  * App is not used to dispatch events: it acks an Events API delivery before its listeners run,
  * while the gateway acks only once the message is stored (an unacked delivery is sent again), so
  * the adapter maps `message` and `app_mention` events itself and acks after the sink resolved.
+ * An `app_home_opened` event is acked at once and answered by publishing the user's Home tab.
  */
 export class SlackAdapter implements ChannelAdapter {
   readonly id = 'slack';
@@ -60,7 +64,7 @@ export class SlackAdapter implements ChannelAdapter {
     typing: false,
     threads: true,
     reactions: false,
-    files: false,
+    files: true,
     images: true,
     voice: false,
     // chat.postMessage keeps the first 40,000 characters of a text.
@@ -75,9 +79,10 @@ export class SlackAdapter implements ChannelAdapter {
   private readonly downloadLimit: DownloadLimit;
   private botUserId: string | undefined;
   private sink: InboundSink | undefined;
+  private sessions: ChatSessionDirectory | undefined;
   private socket: SlackSocket | undefined;
   private stopping = new AbortController();
-  /** Events handed to the sink and not yet answered: stop() waits for them. */
+  /** Events handed to the sink and not yet answered, Home tabs being published: stop() waits for them. */
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: SlackAdapterOptions) {
@@ -89,7 +94,7 @@ export class SlackAdapter implements ChannelAdapter {
     this.downloadLimit = { maxBytes: options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES, what: 'Slack file', setting: 'SLACK_MAX_DOWNLOAD_BYTES' };
   }
 
-  async start(sink: InboundSink, events?: ChannelRunEvents): Promise<void> {
+  async start(sink: InboundSink, events?: ChannelRunEvents, sessions?: ChatSessionDirectory): Promise<void> {
     // Replaced before the first await, so a stop() while starting is seen by every later step.
     const stopping = (this.stopping = new AbortController());
     const identity = await callSlack('auth.test', () => this.client.auth.test());
@@ -97,6 +102,7 @@ export class SlackAdapter implements ChannelAdapter {
     if (!identity.user_id) throw new DomainError(ErrorCode.AUTH_FAILED, 'Slack auth.test named no bot user: is SLACK_BOT_TOKEN a bot token (xoxb-)?');
     this.botUserId = identity.user_id;
     this.sink = sink;
+    this.sessions = sessions;
     if (this.options.mode !== 'socket') return;
     const socket = new SlackSocket({
       appToken: this.options.appToken ?? '',
@@ -120,6 +126,7 @@ export class SlackAdapter implements ChannelAdapter {
     // An event stored after its connection closed is not acked: Slack delivers it again, and it is a duplicate then.
     await Promise.allSettled([...this.inFlight]);
     this.sink = undefined;
+    this.sessions = undefined;
   }
 
   async handleWebhook(request: WebhookRequest): Promise<WebhookResponse> {
@@ -151,14 +158,37 @@ export class SlackAdapter implements ChannelAdapter {
   }
 
   async send(target: ChatTarget, message: OutboundMessage): Promise<SentMessage> {
-    if (message.attachments?.length) {
-      throw new DomainError(ErrorCode.INVALID_INPUT, 'The Slack channel sends no files (capabilities.files is false)');
-    }
+    if (message.attachments?.length) return this.sendFiles(target, message);
     const answer = await callSlack('chat.postMessage', () =>
       this.client.chat.postMessage({ channel: target.chatId, text: slackText(message.text), thread_ts: target.threadId }),
     );
     if (!answer.ts) throw new DomainError(ErrorCode.TEMPORARY, 'Slack chat.postMessage answered without a ts');
     return { platformMessageId: answer.ts };
+  }
+
+  /**
+   * The files and the text in one message: files.uploadV2 asks for an upload URL per file
+   * (files.getUploadURLExternal), POSTs the bytes there, then shares them all with the text as
+   * their comment (files.completeUploadExternal). Until that last step nothing shows, so a failed
+   * send can be sent again whole. Slack answers with the files, not the message that shares them
+   * (it is written after the answer): the first file's id stands for the message. Nothing edits
+   * a message with files (replies that stream carry none).
+   */
+  private async sendFiles(target: ChatTarget, message: OutboundMessage): Promise<SentMessage> {
+    const attachments = message.attachments ?? [];
+    const uploads = await Promise.all(attachments.map(async (attachment) => ({ file: await outboundAttachmentBytes(attachment), filename: attachment.fileName })));
+    const answer = await callSlack('files.uploadV2', () =>
+      this.client.files.uploadV2({
+        channel_id: target.chatId,
+        ...(target.threadId ? { thread_ts: target.threadId } : {}),
+        ...(message.text ? { initial_comment: slackText(message.text) } : {}),
+        file_uploads: uploads,
+      }),
+    );
+    // Typed as a bare WebAPICallResult: its `files` holds each files.completeUploadExternal answer.
+    const fileId = (answer as { files?: webApi.FilesCompleteUploadExternalResponse[] }).files?.[0]?.files?.[0]?.id;
+    if (!fileId) throw new DomainError(ErrorCode.TEMPORARY, 'Slack files.completeUploadExternal answered without a file id');
+    return { platformMessageId: fileId };
   }
 
   async edit(target: ChatTarget, platformMessageId: string, text: string): Promise<void> {
@@ -206,9 +236,30 @@ export class SlackAdapter implements ChannelAdapter {
   }
 
   private receive(delivery: SlackInbound): Promise<void> {
-    const receiving = this.store(delivery);
-    this.inFlight.add(receiving);
-    return receiving.finally(() => this.inFlight.delete(receiving));
+    const home = 'callback' in delivery ? homeOpened(delivery.callback) : undefined;
+    // Nothing to store: acked at once (Slack wants it within 3 s), the tab published meanwhile.
+    if (home) {
+      void this.track(this.publishHome(home));
+      return Promise.resolve();
+    }
+    return this.track(this.store(delivery));
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.inFlight.add(work);
+    return work.finally(() => this.inFlight.delete(work));
+  }
+
+  /** The Home tab with the sessions of the user's DM with the app, drawn anew each time the user opens it. */
+  private async publishHome({ user, channel }: SlackHomeOpened): Promise<void> {
+    const directory = this.sessions;
+    if (!directory) return;
+    try {
+      const sessions = channel ? await directory.sessionsOf({ platform: this.id, accountId: this.accountId, chatId: channel }, HOME_SESSIONS) : [];
+      await callSlack('views.publish', () => this.client.views.publish({ user_id: user, view: homeView(sessions) }));
+    } catch (error) {
+      this.logger.warn(`Slack Home tab of ${user} not published: ${String(error)}`);
+    }
   }
 
   private async store(delivery: SlackInbound): Promise<void> {

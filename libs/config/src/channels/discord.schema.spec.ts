@@ -39,4 +39,13 @@ describe('discord config', () => {
     writeFileSync(configFile, ['discord:', '  allowedUsers: [200000000000000001]'].join('\n'));
     expect(() => loadConfig({ env: {}, configFile })).toThrow(/DISCORD_ALLOWED_USERS.*quote Discord ids/s);
   });
+
+  it('reads the servers to register slash commands in, and refuses an id that is not one', () => {
+    expect(loadConfig({ env: { DISCORD_BOT_TOKEN: TOKEN } }).discord.commandGuilds).toEqual([]);
+    expect(loadConfig({ env: { DISCORD_BOT_TOKEN: TOKEN, DISCORD_COMMAND_GUILDS: '700000000000000001, 700000000000000002' } }).discord.commandGuilds).toEqual([
+      '700000000000000001',
+      '700000000000000002',
+    ]);
+    expect(() => loadConfig({ env: { DISCORD_BOT_TOKEN: TOKEN, DISCORD_COMMAND_GUILDS: 'my-server' } })).toThrow(/DISCORD_COMMAND_GUILDS.*guild/s);
+  });
 });

@@ -1,5 +1,6 @@
 import type { CommandMenuEntry } from '../messages/chat-command';
 import type { Attachment, ChatTarget, InboundMessage, OutboundMessage, SentMessage } from '../messages/message';
+import type { ChatSessionDirectory } from './chat-sessions';
 import type { TextUnit } from './text-limit';
 
 export interface ChannelCapabilities {
@@ -87,8 +88,9 @@ export interface ChannelAdapter {
    * rejects if receiving could not begin. A stop() while it is under way leaves the adapter stopped;
    * after stop() (a failed start included) it may be called again. A long-connection adapter
    * whose SDK does not reconnect by itself reports a dropped connection through `events`.
+   * `sessions` is for adapters that show a user their sessions on the platform (Slack's App Home).
    */
-  start(sink: InboundSink, events?: ChannelRunEvents): Promise<void>;
+  start(sink: InboundSink, events?: ChannelRunEvents, sessions?: ChatSessionDirectory): Promise<void>;
   /** Stops receiving; in-flight sink calls finish first. */
   stop(): Promise<void>;
   /** Present on adapters that receive webhooks. */

@@ -186,5 +186,16 @@ describe.each(TEST_DATABASE_KINDS)('MessageRepository on %s', (kind) => {
 
       expect(await pendingIds(new Date(Date.now() + 120_000))).toEqual([running.id]);
     });
+
+    it('are counted per session until their turn finishes', async () => {
+      const platform = uniquePlatform();
+      const first = await messages.acceptInbound(identityOf(platform, 'c'), inboundDm(platform, 'c', { platformMessageId: 'c-1' }), new Date());
+      await messages.acceptInbound(identityOf(platform, 'c'), inboundDm(platform, 'c', { platformMessageId: 'c-2' }), new Date());
+      const other = await messages.acceptInbound(identityOf(platform, 'o'), inboundDm(platform, 'o'), new Date());
+
+      expect(await messages.countPendingIn(first.session.id)).toBe(2);
+      await turns.markFailed((await turns.begin(other.message!.id, 'run-1')).id, 'gave up', 'run-1');
+      expect(await messages.countPendingIn(other.session.id)).toBe(0);
+    });
   });
 });

@@ -198,6 +198,11 @@ export class MessageRepository {
     return count;
   }
 
+  /** Pending messages (accepted, turn not finished) of one session: while there are, it is busy. */
+  async countPendingIn(sessionId: string): Promise<number> {
+    return this.db.prisma.pendingMessage.count({ where: { message: { sessionId } } });
+  }
+
   /** Pending messages (accepted, turn not finished), counted up to `limit`. */
   async countPending(limit: number): Promise<number> {
     const [row] = await this.db.sql.query<{ count: number }>(COUNT_PENDING, [limit]);

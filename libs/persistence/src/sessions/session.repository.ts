@@ -80,6 +80,16 @@ export class SessionRepository {
     await this.db.prisma.session.update({ where: { id }, data: settings });
   }
 
+  /** The sessions of one chat of a platform account (its threads' included), most recently active first. */
+  async inChat(chat: { platform: string; accountId: string; chatId: string }, limit: number): Promise<SessionRecord[]> {
+    const rows = await this.db.prisma.session.findMany({
+      where: { platform: chat.platform, accountId: chat.accountId, chatId: chat.chatId },
+      orderBy: [{ lastActivityAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+    });
+    return rows.map(toSession);
+  }
+
   async list(options: { limit: number; offset: number; search?: string }): Promise<SessionPage> {
     const where = options.search ? { key: { contains: options.search } } : {};
     const [rows, totalCount] = await Promise.all([

@@ -151,6 +151,18 @@ export function describeChannelContract(platform: ContractPlatform, startGateway
       expect(llm.requests).toHaveLength(0);
     });
 
+    it.runIf(platform.deliverCommand !== undefined)('runs a command picked from the platform\'s command UI as it runs a typed one', async () => {
+      const before = platform.botTexts(dm).length;
+      if (platform.commandMenu) await until('the command menu to be registered', () => platform.commandMenu!().includes('whoami'));
+
+      await platform.deliverCommand!(platform.allowed, dm, 'whoami', '');
+      const texts = await waitForTexts(dm, before, (t) => t.length === 1);
+      await gateway.quiescent();
+
+      expect(texts[0]).toContain(`user id ${platform.allowed.id}`);
+      expect(llm.requests).toHaveLength(0);
+    });
+
     it('splits a reply longer than the platform limit into parts within it, in its unit', async () => {
       const { max, unit } = platform.textLimit;
       const size = (text: string) => (unit === 'bytes' ? Buffer.byteLength(text, 'utf8') : [...text].length);

@@ -81,6 +81,13 @@ export interface ContractPlatform {
   deliver(message: ContractMessage): Promise<ContractDelivery>;
   /** The identical delivery again (same platform message id, same body). */
   redeliver(delivery: ContractDelivery): Promise<ContractDelivery>;
+  /**
+   * Runs a gateway command through the platform's own command UI (a Discord slash command, a
+   * Slack slash command) rather than as typed text; resolves once the gateway acknowledged it.
+   */
+  deliverCommand?(from: ContractUser, chat: ContractChat, name: string, args: string): Promise<void>;
+  /** The command names the gateway registered as the platform's command menu (none registered yet: empty). */
+  commandMenu?(): string[];
   /** A delivery with a wrong signature / token, or a stale timestamp: resolves with the HTTP status. */
   deliverForged?(message: ContractMessage, how: 'signature' | 'stale'): Promise<number>;
   /** What the bot shows in a chat now, oldest first: each message's visible text after its edits. */

@@ -1,4 +1,4 @@
-import type { APIAttachment, APIUser, GatewayMessageCreateDispatchData } from 'discord.js';
+import type { APIAttachment, APIUser, GatewayInteractionCreateDispatchData, GatewayMessageCreateDispatchData } from 'discord.js';
 
 // Discord's epoch (2015-01-01), the base of the timestamp in a snowflake's upper bits.
 const DISCORD_EPOCH_MS = 1_420_070_400_000n;
@@ -80,4 +80,62 @@ export function messageCreate(spec: FakeDiscordMessageSpec, storeFile: (file: Fa
     ...(spec.guildId ? { guild_id: spec.guildId, member: { roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0 } } : { channel_type: 1 }),
   };
   return message as GatewayMessageCreateDispatchData;
+}
+
+/** A user running one of the bot's slash commands; `guildId` unset means a direct message. */
+export interface FakeDiscordCommandSpec {
+  from: FakeDiscordUser;
+  channelId: string;
+  guildId?: string;
+  /** Set when `channelId` is a thread: the channel it belongs to. */
+  threadParentId?: string;
+  /** The command's name, without the slash. */
+  name: string;
+  /** What the user typed into the command's `args` option; left out when unset. */
+  args?: string;
+}
+
+/**
+ * An INTERACTION_CREATE for a chat input command (type 2, data.type 1) as Discord dispatches it
+ * (API v10): the invoking user as `member.user` in a guild and `user` in a DM, the channel
+ * object beside channel_id (a thread's names its parent), a token for the callback.
+ */
+export function commandInteraction(spec: FakeDiscordCommandSpec, applicationId: string): GatewayInteractionCreateDispatchData {
+  const inGuild = spec.guildId !== undefined;
+  const user = apiUser(spec.from);
+  const channelType = !inGuild ? 1 : spec.threadParentId ? 11 : 0;
+  const interaction = {
+    id: nextSnowflake(),
+    application_id: applicationId,
+    type: 2,
+    token: `fake-interaction-token-${nextSnowflake()}`,
+    version: 1,
+    data: {
+      id: nextSnowflake(),
+      name: spec.name,
+      type: 1,
+      ...(spec.args !== undefined ? { options: [{ name: 'args', type: 3, value: spec.args }] } : {}),
+    },
+    channel_id: spec.channelId,
+    channel: {
+      id: spec.channelId,
+      type: channelType,
+      ...(inGuild ? { guild_id: spec.guildId, name: 'channel' } : {}),
+      ...(spec.threadParentId ? { parent_id: spec.threadParentId } : {}),
+    },
+    app_permissions: '0',
+    locale: 'en-US',
+    entitlements: [],
+    attachment_size_limit: 10_485_760,
+    ...(inGuild
+      ? {
+          guild_id: spec.guildId,
+          guild_locale: 'en-US',
+          member: { user, roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0, permissions: '0' },
+          authorizing_integration_owners: { 0: spec.guildId },
+          context: 0,
+        }
+      : { user, authorizing_integration_owners: { 0: '0' }, context: 1 }),
+  };
+  return interaction as unknown as GatewayInteractionCreateDispatchData;
 }

@@ -50,6 +50,12 @@ export class SlackEventBuilder {
     return (this.lastTs / 1_000_000).toFixed(6);
   }
 
+  /** A user opening the app's Home (or Messages) tab; `channel` is their DM with the app. */
+  appHomeOpened(spec: { user: string; channel: string; tab?: 'home' | 'messages' }): SlackEventCallbackBody {
+    const ts = this.nextTs();
+    return this.callback({ type: 'app_home_opened', user: spec.user, channel: spec.channel, tab: spec.tab ?? 'home', event_ts: ts });
+  }
+
   message(spec: SlackMessageSpec): SlackEventCallbackBody {
     const ts = this.nextTs();
     const type = spec.type ?? 'message';
@@ -65,6 +71,10 @@ export class SlackEventBuilder {
       ...(spec.threadTs ? { thread_ts: spec.threadTs } : {}),
       team: this.ids.teamId,
     };
+    return this.callback(event);
+  }
+
+  private callback(event: Record<string, unknown>): SlackEventCallbackBody {
     return {
       token: 'legacy-verification-token',
       team_id: this.ids.teamId,

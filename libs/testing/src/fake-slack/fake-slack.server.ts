@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { FakePlatformServer, type FakePlatformCall, type FakePlatformReply } from '../fake-platform/fake-platform.server';
+import { FakePlatformServer, type FakePlatformCall, type FakePlatformReply, type FakeUploadedFile } from '../fake-platform/fake-platform.server';
 import { closeServer, listenOnFreePort } from '../ports';
 import { SlackEventBuilder, type FakeSlackFile, type SlackEventCallbackBody } from './fake-slack.events';
 
@@ -22,6 +22,23 @@ export interface FakeSlackMessage {
   text: string;
   /** Every text it showed, first to last (edits included). */
   history: string[];
+  /** Files it shares (files.completeUploadExternal), with the bytes uploaded. */
+  files: { name: string; data: Buffer }[];
+}
+
+/** A Home tab as the bot last published it for a user (views.publish). */
+export interface FakeSlackHome {
+  blocks: Record<string, unknown>[];
+  /** The texts of its blocks (header, section text and fields), one a line. */
+  text: string;
+}
+
+/** A file the bot is uploading: announced with files.getUploadURLExternal, its bytes POSTed to its upload URL. */
+interface FakeSlackUpload {
+  id: string;
+  name: string;
+  length: number;
+  data?: Buffer;
 }
 
 /** An envelope pushed over Socket Mode; `acked` resolves once a connection acked it by envelope_id. */
@@ -36,7 +53,9 @@ export interface FakeSlackPush {
 /**
  * The Slack Web API and Socket Mode on 127.0.0.1, enough of them for @slack/bolt's WebClient and
  * SocketModeClient: `auth.test`, `chat.postMessage` (the 40,000-character limit enforced),
- * `chat.update`, `files.info` with private file URLs that need the bot token, and
+ * `chat.update`, `files.info` with private file URLs that need the bot token, the three steps of
+ * the bot's file uploads (`files.getUploadURLExternal`, a POST of the bytes to the upload URL it
+ * gave, `files.completeUploadExternal` sharing them in a message), `views.publish` of Home tabs, and
  * `apps.connections.open` (app-level token) handing out a WebSocket that says `hello`, pushes
  * `events_api` and `slash_commands` envelopes and takes acks by envelope_id. An envelope not acked is pushed again,
  * with a higher `retry_attempt`, when the next connection opens.
@@ -45,6 +64,8 @@ export class FakeSlackServer extends FakePlatformServer {
   readonly build = new SlackEventBuilder({ teamId: FAKE_SLACK_BOT.teamId, appId: FAKE_SLACK_BOT.appId, botUserId: FAKE_SLACK_BOT.userId });
   private readonly messages: FakeSlackMessage[] = [];
   private readonly files = new Map<string, { file: FakeSlackFile; data: Buffer }>();
+  private readonly uploads = new Map<string, FakeSlackUpload>();
+  private readonly homes = new Map<string, FakeSlackHome>();
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly wsServer = createServer((_req, res) => res.writeHead(426).end());
   private wsPort: number | undefined;
@@ -60,6 +81,11 @@ export class FakeSlackServer extends FakePlatformServer {
     this.route('POST', '/api/chat.update', (call) => this.authed(call, () => this.update(call)));
     this.route('POST', '/api/files.info', (call) => this.authed(call, () => this.fileInfo(call)));
     this.route('GET', '/files-pri/:id/:name', (call) => this.authed(call, () => this.download(call)));
+    this.route('POST', '/api/files.getUploadURLExternal', (call) => this.authed(call, () => this.uploadUrl(call)));
+    // As on Slack, the upload URL itself authorizes the upload: no token is sent.
+    this.route('POST', '/upload/v1/:id', (call) => this.upload(call));
+    this.route('POST', '/api/files.completeUploadExternal', (call) => this.authed(call, () => this.completeUpload(call)));
+    this.route('POST', '/api/views.publish', (call) => this.authed(call, () => this.publishView(call)));
     this.route('POST', '/api/apps.connections.open', (call) => this.connectionsOpen(call));
     this.wsServer.on('upgrade', (req, socket, head) => this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws)));
   }
@@ -75,10 +101,11 @@ export class FakeSlackServer extends FakePlatformServer {
     await super.stop();
   }
 
-  /** Forgets the recorded calls, the bot's messages, pending envelopes and injected failures. */
+  /** Forgets the recorded calls, the bot's messages and Home tabs, pending envelopes and injected failures. */
   override clear(): void {
     super.clear();
     this.messages.length = 0;
+    this.homes.clear();
     this.pending.clear();
     this.failingSends = undefined;
   }
@@ -100,6 +127,11 @@ export class FakeSlackServer extends FakePlatformServer {
     const file = { id, name, mimetype, size: data.length, url_private: url, url_private_download: `${url}?download=1` };
     this.files.set(id, { file, data });
     return file;
+  }
+
+  /** The Home tab the bot last published for a user; undefined until it did. */
+  homeOf(user: string): FakeSlackHome | undefined {
+    return this.homes.get(user);
   }
 
   /** The next `times` chat.postMessage calls get `reply` instead. */
@@ -165,7 +197,7 @@ export class FakeSlackServer extends FakePlatformServer {
     const shown = unescape(text);
     if (shown.length > MAX_TEXT_CHARS) return { body: { ok: false, error: 'msg_too_long' } };
     const ts = this.build.nextTs();
-    this.messages.push({ ts, channel, threadTs: thread_ts || undefined, text: shown, history: [shown] });
+    this.messages.push({ ts, channel, threadTs: thread_ts || undefined, text: shown, history: [shown], files: [] });
     return { body: { ok: true, channel, ts, message: { type: 'message', user: FAKE_SLACK_BOT.userId, bot_id: FAKE_SLACK_BOT.botId, text, ts } } };
   }
 
@@ -190,6 +222,50 @@ export class FakeSlackServer extends FakePlatformServer {
     const stored = this.files.get(call.params.id);
     if (!stored) return { status: 404, body: 'not found' };
     return { body: stored.data, headers: { 'content-type': stored.file.mimetype } };
+  }
+
+  private uploadUrl(call: FakePlatformCall): FakePlatformReply {
+    const { filename, length } = call.body as { filename?: string; length?: string };
+    if (!filename || !/^\d+$/.test(length ?? '') || Number(length) < 1) return { body: { ok: false, error: 'invalid_arguments' } };
+    const id = `F${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
+    this.uploads.set(id, { id, name: filename, length: Number(length) });
+    return { body: { ok: true, upload_url: `${this.url}/upload/v1/${id}`, file_id: id } };
+  }
+
+  /** The bytes as the SDK posts them: a multipart form with one file part. */
+  private upload(call: FakePlatformCall): FakePlatformReply {
+    const upload = this.uploads.get(call.params.id);
+    const part = Object.values(call.body).find((value): value is FakeUploadedFile => typeof value === 'object' && value !== null && 'data' in value);
+    if (!upload || !part) return { status: 404, body: 'not found' };
+    if (part.data.length !== upload.length) return { status: 400, body: `expected ${upload.length} bytes` };
+    upload.data = part.data;
+    return { body: `OK - ${part.data.length}` };
+  }
+
+  private completeUpload(call: FakePlatformCall): FakePlatformReply {
+    const { files, channel_id, initial_comment, thread_ts } = call.body as { files?: string; channel_id?: string; initial_comment?: string; thread_ts?: string };
+    const listed = parseJson(files);
+    if (!Array.isArray(listed) || listed.length === 0) return { body: { ok: false, error: 'invalid_arguments' } };
+    const uploads = (listed as { id?: string }[]).map((file) => this.uploads.get(file.id ?? ''));
+    if (uploads.some((upload) => !upload?.data)) return { body: { ok: false, error: 'file_upload_not_found' } };
+    // Without a channel the files stay private to the bot; the gateway always names one.
+    if (!channel_id) return { body: { ok: false, error: 'channel_not_found' } };
+    const text = unescape(initial_comment ?? '');
+    const shared = uploads.map((upload) => ({ name: upload!.name, data: upload!.data! }));
+    this.messages.push({ ts: this.build.nextTs(), channel: channel_id, threadTs: thread_ts || undefined, text, history: [text], files: shared });
+    for (const upload of uploads) this.uploads.delete(upload!.id);
+    return { body: { ok: true, files: (listed as { id: string; title?: string }[]).map((file) => ({ id: file.id, title: file.title })) } };
+  }
+
+  private publishView(call: FakePlatformCall): FakePlatformReply {
+    const { user_id: user, view } = call.body as { user_id?: string; view?: string };
+    const parsed = parseJson(view) as { type?: unknown; blocks?: unknown } | undefined;
+    if (!user) return { body: { ok: false, error: 'invalid_arguments' } };
+    // Slack's limits: a Home tab of at most 100 blocks.
+    if (parsed?.type !== 'home' || !Array.isArray(parsed.blocks) || parsed.blocks.length > 100) return { body: { ok: false, error: 'invalid_arguments' } };
+    const blocks = parsed.blocks as Record<string, unknown>[];
+    this.homes.set(user, { blocks, text: blocks.flatMap(blockTexts).join('\n') });
+    return { body: { ok: true, view: { id: `V${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`, type: 'home', blocks } } };
   }
 
   private connectionsOpen(call: FakePlatformCall): FakePlatformReply {
@@ -232,6 +308,19 @@ export class FakeSlackServer extends FakePlatformServer {
       retry_reason: retry > 0 ? 'timeout' : '',
     };
     socket.send(JSON.stringify(envelope));
+  }
+}
+
+function blockTexts(block: Record<string, unknown>): string[] {
+  const texts = [block.text, ...(Array.isArray(block.fields) ? block.fields : [])] as ({ text?: unknown } | undefined)[];
+  return texts.flatMap((text) => (typeof text?.text === 'string' ? [text.text] : []));
+}
+
+function parseJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? '');
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { GatewayMessageCreateDispatchData } from 'discord.js';
+import type { FakeDiscordUser } from '../../fake-discord/fake-discord.payloads';
 import { FAKE_DISCORD_BOT, FakeDiscordServer } from '../../fake-discord/fake-discord.server';
 import type {
   ContractChat,
@@ -75,6 +76,27 @@ export class DiscordContractPlatform implements ContractPlatform {
     return { id: delivery.id };
   }
 
+  /** A slash command; resolves once the gateway answered its interaction. */
+  async deliverCommand(from: ContractUser, chat: ContractChat, name: string, args: string): Promise<void> {
+    await this.discord.gateway.waitForSession(RECEIVED_TIMEOUT_MS);
+    const interaction = await this.discord.dispatchCommand({
+      from: this.userOf(from),
+      channelId: chat.id,
+      guildId: chat.kind === 'group' ? GUILD : undefined,
+      name,
+      ...(args ? { args } : {}),
+    });
+    const started = Date.now();
+    while (!this.discord.interactionResponse(interaction.id)) {
+      if (Date.now() - started > RECEIVED_TIMEOUT_MS) throw new Error(`discord: interaction ${interaction.id} not answered within ${RECEIVED_TIMEOUT_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  commandMenu(): string[] {
+    return (this.discord.registeredCommands() ?? []).map((command) => command.name);
+  }
+
   botTexts(chat: ContractChat): string[] {
     return this.discord
       .messagesIn(chat.id)
@@ -106,7 +128,7 @@ export class DiscordContractPlatform implements ContractPlatform {
   }
 
   private payloadFor(message: ContractMessage): GatewayMessageCreateDispatchData {
-    const from = { id: message.from.id, username: message.from.name.toLowerCase(), globalName: message.from.name };
+    const from = this.userOf(message.from);
     const inGroup = message.chat.kind === 'group';
     const content = inGroup && message.mentionsBot ? `<@${FAKE_DISCORD_BOT.id}> ${message.text}` : message.text;
     const attachment = message.attachment;
@@ -118,6 +140,10 @@ export class DiscordContractPlatform implements ContractPlatform {
       mentions: inGroup && message.mentionsBot ? [FAKE_DISCORD_BOT] : [],
       files: attachment ? [{ fileName: attachment.fileName, contentType: attachment.mimeType, data: attachment.data }] : [],
     });
+  }
+
+  private userOf(user: ContractUser): FakeDiscordUser {
+    return { id: user.id, username: user.name.toLowerCase(), globalName: user.name };
   }
 
   private async dispatch(payload: GatewayMessageCreateDispatchData): Promise<void> {

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import {
   FAKE_SLACK_APP_TOKEN,
   FAKE_SLACK_BOT,
   FAKE_SLACK_BOT_TOKEN,
   FAKE_SLACK_SIGNING_SECRET,
   FakeSlackServer,
+  type FakeSlackPush,
 } from '../../fake-slack/fake-slack.server';
 import { signedSlackRequest, type SlackEventCallbackBody } from '../../fake-slack/fake-slack.events';
 import type {
@@ -49,7 +51,7 @@ export class SlackContractPlatform implements ContractPlatform {
       staleTimestamp: mode === 'http',
       groups: true,
       attachmentsIn: true,
-      attachmentsOut: false,
+      attachmentsOut: true,
       streams: true,
     };
     if (mode === 'http') {
@@ -97,8 +99,30 @@ export class SlackContractPlatform implements ContractPlatform {
     return this.send(delivery.id);
   }
 
+  /** `/switchboard <name> <args>`, the app's umbrella slash command; resolves once the gateway acknowledged it. */
+  async deliverCommand(from: ContractUser, chat: ContractChat, name: string, args: string): Promise<void> {
+    const fields = {
+      command: '/switchboard',
+      text: args ? `${name} ${args}` : name,
+      user_id: from.id,
+      channel_id: chat.id,
+      channel_name: chat.kind === 'dm' ? 'directmessage' : 'general',
+      trigger_id: `${Date.now()}.${randomUUID()}`,
+    };
+    if (this.mode === 'socket') return this.waitForAck(this.slack.pushSlashCommand(fields));
+    const status = await this.post(signedSlackRequest(new URLSearchParams(fields).toString(), FAKE_SLACK_SIGNING_SECRET, { contentType: 'application/x-www-form-urlencoded' }));
+    if (status !== 200) throw new Error(`slack: the gateway answered a slash command with ${status}`);
+  }
+
   botTexts(chat: ContractChat): string[] {
-    return this.slack.messagesIn(chat.id).map((message) => message.text);
+    return this.slack
+      .messagesIn(chat.id)
+      .filter((message) => message.text !== '')
+      .map((message) => message.text);
+  }
+
+  botFiles(chat: ContractChat): { fileName: string; data: Buffer }[] {
+    return this.slack.messagesIn(chat.id).flatMap((message) => message.files.map((file) => ({ fileName: file.name, data: file.data })));
   }
 
   failSends(failure: ContractSendFailure, times: number): void {
@@ -129,12 +153,11 @@ export class SlackContractPlatform implements ContractPlatform {
     const retryNum = delivery.attempts > 0 ? delivery.attempts : undefined;
     delivery.attempts += 1;
     if (this.mode === 'http') return { id, status: await this.post(signedSlackRequest(JSON.stringify(delivery.body), FAKE_SLACK_SIGNING_SECRET, { retryNum })) };
-    await this.pushAndWait(delivery.body);
+    await this.waitForAck(this.slack.push(delivery.body));
     return { id };
   }
 
-  private async pushAndWait(body: SlackEventCallbackBody): Promise<void> {
-    const push = this.slack.push(body);
+  private async waitForAck(push: FakeSlackPush): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`slack: envelope ${push.envelopeId} not acked within ${ACK_TIMEOUT_MS} ms`)), ACK_TIMEOUT_MS);
