@@ -45,6 +45,7 @@ describe('agent commands on Telegram', () => {
     await until('the command menu', () => harness.telegram.commandMenu.length > 0);
     expect(harness.telegram.commandMenu.map((entry) => entry.command)).toEqual([
       'new',
+      'resume',
       'stop',
       'retry',
       'undo',
@@ -122,6 +123,50 @@ describe('agent commands on Telegram', () => {
       await gateway?.stop();
       await db.drop();
     }
+  });
+
+  it('/new keeps the conversation with its title; /resume lists it and brings it back, history included', async () => {
+    const gateway = await harness.gateway(harness.env());
+    harness.llm.enqueue({ text: 'Cats purr.' }, { text: 'Dogs bark.' }, { text: 'Whiskers feel the way.' });
+    const reply = async (text: string, count: number) => {
+      await say(gateway, text);
+      return (await harness.waitForMessages(ALICE.id, (texts) => texts.length === count)).at(-1)!.text;
+    };
+
+    await reply('Tell me about cats', 1);
+    expect(await reply('/title Cats', 2)).toBe('Title set: Cats');
+    expect(await reply('/new', 3)).toBe('Started a fresh conversation.');
+    expect(await reply('Tell me about dogs', 4)).toBe('Dogs bark.');
+    expect(await reply('/resume', 5)).toMatch(/^Your earlier conversations here; .*\n1\. Cats \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)$/);
+    expect(await reply('/resume 1', 6)).toMatch(/^Resumed "Cats"/);
+    expect(await reply('And their whiskers?', 7)).toBe('Whiskers feel the way.');
+    await waitForQuiescence(gateway.url);
+
+    expect(userTexts(harness.llm.requests[1])).toEqual(['user:Tell me about dogs']);
+    expect(userTexts(harness.llm.requests[2])).toEqual(['user:Tell me about cats', 'assistant:Cats purr.', 'user:And their whiskers?']);
+  });
+
+  it('/stop while a tool call waits for approval cancels it: a later /approve finds nothing and the model is not asked again', async () => {
+    const gateway = await harness.gateway(
+      harness.env({ AGENT_TOOLS: 'session_info', AGENT_TOOLS_REQUIRING_APPROVAL: 'session_info', TELEGRAM_ADMIN_USERS: String(ALICE.id) }),
+    );
+    harness.llm.enqueue({ text: 'Let me look.', toolCalls: [{ name: 'session_info', arguments: {} }] }, { text: 'This chat is new.' });
+    const approval = /\/approve ([0-9a-f]{8})/;
+    await say(gateway, 'What do you know about this chat?');
+    const [question] = await harness.waitForMessages(ALICE.id, (texts) => texts.length === 1 && approval.test(texts[0]));
+    const id = approval.exec(question.text)![1];
+
+    await say(gateway, '/stop');
+    await harness.waitForMessages(ALICE.id, (texts) => texts.length === 2);
+    await say(gateway, `/approve ${id}`);
+    await harness.waitForMessages(ALICE.id, (texts) => texts.length === 3);
+    await waitForQuiescence(gateway.url);
+
+    expect(harness.telegram.messagesIn(ALICE.id).slice(1).map((m) => m.text)).toEqual([
+      '⏹ Stopped. The answer that waited for a tool call was cancelled; the tool does not run.',
+      `No tool call ${id} waits for approval in this chat.`,
+    ]);
+    expect(harness.llm.requests).toHaveLength(1);
   });
 
   describe.each([

@@ -20,7 +20,7 @@ import { ContextCompressor } from './context/context-compressor';
 import { RetryCommand, UndoCommand } from './commands/history.commands';
 import { ModelCommand, PersonalityCommand } from './commands/model.commands';
 import { StopCommand, UsageCommand } from './commands/run.commands';
-import { HelpCommand, NewCommand, StatusCommand, TitleCommand, WhoamiCommand } from './commands/session.commands';
+import { HelpCommand, NewCommand, ResumeCommand, StatusCommand, TitleCommand, WhoamiCommand } from './commands/session.commands';
 import { CronCommand, SetHomeCommand } from './cron/cron.commands';
 import { ScheduledPromptTicker } from './cron/scheduled-prompt.ticker';
 import { ScheduledPrompts } from './cron/scheduled-prompts.service';
@@ -42,6 +42,7 @@ import { McpServers } from './tools/mcp/mcp-servers';
 // The chat commands, in the order help and the command menus show them.
 const commands = [
   NewCommand,
+  ResumeCommand,
   StopCommand,
   RetryCommand,
   UndoCommand,

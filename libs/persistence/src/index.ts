@@ -35,11 +35,13 @@ export type { NewScheduledPrompt, ScheduleAdvance, ScheduleTarget, ScheduledProm
 export { SessionRepository } from './sessions/session.repository';
 export type { SessionIdentity, SessionPage, SessionRecord, SessionSettings, ReasoningLevel, SessionBusyMode } from './sessions/session.repository';
 export { REASONING_LEVELS, SESSION_BUSY_MODES } from './sessions/session.repository';
+export { ConversationRepository } from './sessions/conversation.repository';
+export type { ConversationRecord } from './sessions/conversation.repository';
 export { SessionSummaryRepository } from './sessions/session-summary.repository';
 export type { SessionSummaryRecord } from './sessions/session-summary.repository';
 export { Transactions } from './transactions';
 export { ToolCallRepository } from './tool-calls/tool-call.repository';
-export type { NewToolCall, ToolCallDecision, ToolCallRecord, ToolCallState, ToolStep } from './tool-calls/tool-call.repository';
+export type { NewToolCall, ParkedTurnsClosing, ToolCallDecision, ToolCallRecord, ToolCallState, ToolStep } from './tool-calls/tool-call.repository';
 export { TurnRepository, TurnWriteRefused } from './turns/turn.repository';
 export type { DeliveryPartRecord, GeneratedReply, TurnHolder, TurnRecord, TurnStart, TurnState } from './turns/turn.repository';
 export { UsageRepository } from './usage/usage.repository';

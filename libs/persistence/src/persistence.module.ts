@@ -13,6 +13,7 @@ import { OperatorRepository } from './operators/operator.repository';
 import { QueueJobRepository } from './queue-jobs/queue-job.repository';
 import { AllowlistRepository } from './security/allowlist.repository';
 import { PairingRepository } from './security/pairing.repository';
+import { ConversationRepository } from './sessions/conversation.repository';
 import { SessionSummaryRepository } from './sessions/session-summary.repository';
 import { HomeChannelRepository } from './schedules/home-channel.repository';
 import { ScheduledPromptRepository } from './schedules/scheduled-prompt.repository';
@@ -40,6 +41,7 @@ const repositories = [
   ConsoleQueriesRepository,
   UsageRepository,
   SessionSummaryRepository,
+  ConversationRepository,
   ScheduledPromptRepository,
   HomeChannelRepository,
   Transactions,

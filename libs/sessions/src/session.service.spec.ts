@@ -65,6 +65,9 @@ describe('SessionService.acceptInbound', () => {
 
     const later = await service.acceptInbound(message('200', 'and then'), new Date(2026, 10, 22, 9, 0));
     expect(later.session.resetAt).toEqual(resetAt);
+    // The earlier conversation stays, for /resume; the new one is the active one.
+    expect(opening.session.conversationId).not.toBe(before.session.conversationId);
+    expect(later.session.conversationId).toBe(opening.session.conversationId);
     const { history } = (await new TurnRepository(db).start(later.message!.id, 10))!;
     expect(history.map((entry) => entry.text)).toEqual(['good morning']);
     expect(before.message).not.toBeNull();

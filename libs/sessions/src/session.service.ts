@@ -36,8 +36,9 @@ export class SessionService {
     const { session, previousActivityAt } = accepted;
     if (previousActivityAt && isDueForReset(this.policyFor(message.platform), previousActivityAt, now)) {
       // The new conversation starts with this message (stored just before, by the database's clock).
-      const resetAt = accepted.message ? new Date(accepted.message.createdAt.getTime() - 1) : now;
-      await this.sessions.reset(session.id, resetAt);
+      const from = accepted.message?.createdAt;
+      const resetAt = from ? new Date(from.getTime() - 1) : now;
+      session.conversationId = await this.sessions.reset(session.id, resetAt, { from });
       session.resetAt = resetAt;
     }
     return { session, message: accepted.message, storedBeforeId: accepted.storedBeforeId };
@@ -48,9 +49,13 @@ export class SessionService {
     return buildSessionKey(this.config.agent.id, message);
   }
 
-  /** `/new` and `/reset`: the next message starts a fresh conversation. */
-  async resetNow(sessionId: string, at = new Date()): Promise<void> {
-    await this.sessions.reset(sessionId, at);
+  /**
+   * `/new` and `/reset` (and an operator's reset): the next message starts a new conversation; the
+   * earlier one keeps its history (/resume). `startedBy` (a platform user id) owns it; null: the
+   * sender of its first message does.
+   */
+  async resetNow(sessionId: string, startedBy: string | null = null, at = new Date()): Promise<void> {
+    await this.sessions.reset(sessionId, at, { startedBy });
   }
 
   policyFor(platform: string): ResetPolicy {

@@ -1,4 +1,4 @@
-import type { HistoryEntry, SessionRecord, StoredInbound } from '@switchboard/persistence';
+import type { HistoryEntry, SessionRecord, StoredInbound, TurnHolder } from '@switchboard/persistence';
 
 /** Who may run a command when GATEWAY_COMMAND_PERMISSIONS does not list it. */
 export type CommandPermission = 'everyone' | 'admins';
@@ -7,6 +7,8 @@ export interface ChatCommandContext {
   /** The message carrying the command. */
   inbound: StoredInbound;
   session: SessionRecord;
+  /** The turn answering the command, and its run's lease token (its writes are fenced by it). */
+  turn: { id: string; holder: TurnHolder };
   /** What follows the command name, trimmed. */
   args: string;
   /** The conversation the model sees before this message (gateway commands and their replies left out). */

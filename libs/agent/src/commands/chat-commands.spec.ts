@@ -113,6 +113,7 @@ describe('chat commands', () => {
       const { registry, say } = chat();
       expect(registry.menu().map((entry) => entry.name)).toEqual([
         'new',
+        'resume',
         'stop',
         'retry',
         'undo',
@@ -139,7 +140,7 @@ describe('chat commands', () => {
 
     it('answers an unknown command with the short list instead of asking the model', async () => {
       const { say, model } = chat();
-      expect(await say('/translate bonjour')).toMatch(/^Unknown command \/translate\. Commands: \/new \/stop .* \/help/);
+      expect(await say('/translate bonjour')).toMatch(/^Unknown command \/translate\. Commands: \/new \/resume \/stop .* \/help/);
       expect(model.requests).toHaveLength(0);
     });
 
@@ -188,6 +189,46 @@ describe('chat commands', () => {
     expect(await say('/title')).toBe('This conversation has no title. Set one with /title <name>.');
     await say('/title  Trip   to Rome ');
     expect(await say('/status')).toBe(`Session ${key}\nTitle: Trip to Rome\nModel: echo:main → echo:other\nPersonality: default`);
+  });
+
+  it('/new keeps the conversation, which /resume lists to the one who had it and makes active again with its history and title', async () => {
+    const { say, model } = chat();
+    const historyOf = () => model.lastMessages.filter((message) => message.role !== 'system').map((message) => message.content);
+    expect(await say('/resume')).toBe('You have no earlier conversation in this chat. /new starts a fresh one and keeps this one for /resume.');
+    await say('tell me about cats');
+    await say('/title Cats');
+    await say('/new');
+    await say('now about dogs, please');
+    expect(historyOf()).toEqual(['now about dogs, please']);
+
+    const listed = await say('/resume');
+    expect(listed).toMatch(/^Your earlier conversations here; \/resume <number or title> goes back to one:\n1\. Cats \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)$/);
+    expect(await say('/resume 1')).toMatch(/^Resumed "Cats" \(.* UTC\)\. The model sees that conversation again\.$/);
+    expect(await say('/title')).toBe('Title: Cats');
+    await say('and their whiskers?');
+    expect(historyOf()).toEqual(['tell me about cats', 'answer to tell me about cats', 'and their whiskers?']);
+
+    // The dogs conversation has no title: its first words name it.
+    expect(await say('/resume')).toMatch(/^Your earlier conversations here.*\n1\. now about dogs, please \(/);
+    expect(await say('/resume cats')).toBe('You are in "Cats" already.');
+    expect(await say('/resume 2')).toBe('There is no conversation 2 in your list; /resume lists them.');
+    expect(await say('/resume Birds')).toBe('No conversation here is titled "Birds"; /resume lists yours.');
+  });
+
+  it('/resume offers and resumes only the caller\'s own conversations', async () => {
+    const { say } = chat();
+    await say('ada asks about taxes');
+    await say('/title Taxes');
+    await say('/new', 'bob');
+    await say('bob asks about gardens', 'bob');
+    await say('/title Gardens', 'bob');
+    await say('/new', 'bob');
+
+    expect(await say('/resume', 'bob')).toMatch(/^Your earlier conversations here.*\n1\. Gardens \([^)]*\)$/);
+    expect(await say('/resume Taxes', 'bob')).toBe('The conversation "Taxes" is not yours: you can only resume your own.');
+    expect(await say('/resume', 'ada')).toMatch(/^Your earlier conversations here.*\n1\. Taxes \([^)]*\)$/);
+    expect(await say('/resume Gardens', 'ada')).toBe('The conversation "Gardens" is not yours: you can only resume your own.');
+    expect(await say('/resume taxes', 'ada')).toMatch(/^Resumed "Taxes"/);
   });
 
   it('/sethome makes this chat the sender’s home channel, which /status shows', async () => {

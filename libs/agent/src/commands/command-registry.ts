@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type CommandMenuEntry, type ParsedCommand, parseCommand } from '@switchboard/core';
 import { AuditRepository, type HistoryEntry, type SessionRecord, type StoredInbound } from '@switchboard/persistence';
+import type { ChatCommandContext } from './chat-command';
 import { CommandPermissions } from '@switchboard/security';
 import { CHAT_COMMANDS, type ChatCommand, type ChatCommandOutcome } from './chat-command';
 
@@ -45,7 +46,7 @@ export class ChatCommandRegistry {
   }
 
   /** Runs the command of a message; undefined when the message is no command. */
-  async run(inbound: StoredInbound, session: SessionRecord, history: HistoryEntry[]): Promise<ChatCommandOutcome | undefined> {
+  async run(inbound: StoredInbound, session: SessionRecord, history: HistoryEntry[], turn: ChatCommandContext['turn']): Promise<ChatCommandOutcome | undefined> {
     const parsed = parseCommand(inbound.text);
     if (!parsed) return undefined;
     const command = this.find(parsed.name);
@@ -54,7 +55,7 @@ export class ChatCommandRegistry {
       await this.refused(command, parsed, inbound);
       return { reply: `You are not allowed to run /${command.name}.` };
     }
-    return command.run({ inbound, session, args: parsed.args, history, commands: this.commands });
+    return command.run({ inbound, session, turn, args: parsed.args, history, commands: this.commands });
   }
 
   private async refused(command: ChatCommand, parsed: ParsedCommand, inbound: StoredInbound): Promise<void> {

@@ -1,19 +1,34 @@
 import { Injectable } from '@nestjs/common';
-import { UsageRepository, type UsageTotals } from '@switchboard/persistence';
+import { ToolCallRepository, UsageRepository, type UsageTotals } from '@switchboard/persistence';
 import { type ChatCommand, type ChatCommandContext, type ChatCommandOutcome, reply } from './chat-command';
+
+/** The result a call settled by /stop keeps (the model never gets it: its turn is closed). */
+export const STOPPED_CALL = 'Stopped with /stop before it ran; this call did not run.';
 
 /**
  * /stop: the inbound pipeline stops the running answer as soon as the message is stored (see
- * BusyInput); this only confirms it once the session is free.
+ * BusyInput). Once the session is free, this closes the answers that wait for a tool call's
+ * approval (or were approved and have not resumed yet): their calls never run and nothing
+ * answers their messages any more.
  */
 @Injectable()
 export class StopCommand implements ChatCommand {
   readonly name = 'stop';
-  readonly description = 'stop the answer being written';
+  readonly description = 'stop the answer being written, and cancel tool calls waiting for approval';
   readonly permission = 'everyone';
 
-  async run(): Promise<ChatCommandOutcome> {
-    return reply('⏹ Stopped.');
+  constructor(private readonly calls: ToolCallRepository) {}
+
+  async run({ inbound, turn }: ChatCommandContext): Promise<ChatCommandOutcome> {
+    const closed = await this.calls.closeParked(turn.id, turn.holder, {
+      sameConversation: false,
+      approvedToo: true,
+      result: STOPPED_CALL,
+      error: 'stopped with /stop while it waited for a tool call',
+      decidedBy: `${inbound.platform}:${inbound.senderId ?? 'unknown'}`,
+    });
+    if (!closed.length) return reply('⏹ Stopped.');
+    return reply(`⏹ Stopped. ${closed.length === 1 ? 'The answer that waited for a tool call was' : `${closed.length} answers that waited for tool calls were`} cancelled; the tool does not run.`);
   }
 }
 

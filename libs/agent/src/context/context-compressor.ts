@@ -73,9 +73,9 @@ export class ContextCompressor {
     return this.compress(session, await this.current(session, history), 0, model);
   }
 
-  /** The newest summary since the last reset and the messages after the one it covers. */
+  /** The conversation's newest summary and the messages after the one it covers. */
   private async current(session: SessionRecord, history: HistoryEntry[]): Promise<CompressedContext> {
-    const summary = await this.summaries.latest(session.id, session.resetAt);
+    const summary = await this.summaries.latest(session.id, session.conversationId);
     if (!summary) return { summary: null, history };
     // Not in the window: the covered message is older than all of it (or was undone since).
     const covered = history.findIndex((entry) => entry.id === summary.coversMessageId);

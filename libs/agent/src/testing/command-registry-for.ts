@@ -1,6 +1,7 @@
 import type { SwitchboardConfig } from '@switchboard/config';
 import {
   AuditRepository,
+  ConversationRepository,
   HomeChannelRepository,
   MessageRepository,
   SessionRepository,
@@ -23,7 +24,7 @@ import { ContextCompressor } from '../context/context-compressor';
 import { RetryCommand, UndoCommand } from '../commands/history.commands';
 import { ModelCommand, PersonalityCommand } from '../commands/model.commands';
 import { StopCommand, UsageCommand } from '../commands/run.commands';
-import { HelpCommand, NewCommand, StatusCommand, TitleCommand, WhoamiCommand } from '../commands/session.commands';
+import { HelpCommand, NewCommand, ResumeCommand, StatusCommand, TitleCommand, WhoamiCommand } from '../commands/session.commands';
 import { SetHomeCommand } from '../cron/cron.commands';
 import type { ToolSource } from '../tools/agent-tool';
 import { ToolLoop } from '../tools/tool-loop';
@@ -45,14 +46,15 @@ export function commandRegistryFor(
   const approvals = new ToolApprovals(calls, queue);
   const commands: ChatCommand[] = [
     new NewCommand(new SessionService(sessions, messages, config)),
-    new StopCommand(),
+    new ResumeCommand(new ConversationRepository(db)),
+    new StopCommand(calls),
     new RetryCommand(messages),
     new UndoCommand(messages),
     new ModelCommand(sessions, router),
     new PersonalityCommand(sessions, config),
     new ReasoningCommand(sessions),
     new BusyCommand(sessions, config),
-    new TitleCommand(sessions),
+    new TitleCommand(new ConversationRepository(db)),
     new CompressCommand(new ContextCompressor(new SessionSummaryRepository(db), router, config)),
     new UsageCommand(new UsageRepository(db)),
     new InsightsCommand(new UsageRepository(db)),

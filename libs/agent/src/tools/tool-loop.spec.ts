@@ -232,6 +232,60 @@ describe('the tool loop of a turn', () => {
       expect(turn.toolCalls).toMatchObject([{ status: 'denied', result: expect.stringMatching(/later message/) }]);
     });
 
+    it('answers a parked message once when its call expires before the later message is answered: the resumed turn finds itself closed', async () => {
+      const vault = countingTool('vault', true);
+      const { say, store, run, sent, queued, sweeper, model } = chat([...script.slice(0, 1), { text: 'Both answered.' }, { text: 'The vault says hi.' }], [vault]);
+      const parked = await say('open the vault');
+      const later = await store('never mind, what time is it?');
+      await database.db.prisma.toolCall.updateMany({ where: { turn: { inboundMessageId: parked.id } }, data: { expiresAt: new Date(Date.now() - 1) } });
+      expect(await sweeper.sweep()).toBe(1);
+
+      await run(later.id);
+      expect(sent.at(-1)).toBe('Both answered.');
+      for (const job of queued) await run(job.messageId);
+
+      expect(model.requests).toHaveLength(2);
+      expect(sent.filter((text) => text.endsWith('The vault says hi.'))).toEqual([]);
+      const turn = await turnOf(parked.id);
+      expect(turn).toMatchObject({ status: 'failed', error: expect.stringMatching(/^folded/) });
+      expect(turn.toolCalls).toMatchObject([{ status: 'expired' }]);
+      expect(await pending(parked.id)).toBeNull();
+    });
+
+    it('/stop cancels the call waiting for approval: nothing resumes its turn, /approve finds nothing, the sweep neither', async () => {
+      const vault = countingTool('vault', true);
+      const { say, sent, sweeper, queued } = chat(script, [vault], { busyMode: 'queue' });
+      const parked = await say('open the vault');
+      const id = /\/approve ([0-9a-f]{8})/.exec(sent.at(-1)!)![1];
+
+      await say('/stop');
+      expect(sent.at(-1)).toBe('⏹ Stopped. The answer that waited for a tool call was cancelled; the tool does not run.');
+      await say(`/approve ${id}`, 'root');
+      expect(sent.at(-1)).toBe(`No tool call ${id} waits for approval in this chat.`);
+      await database.db.prisma.toolCall.updateMany({ where: { turn: { inboundMessageId: parked.id } }, data: { expiresAt: new Date(Date.now() - 1) } });
+      expect(await sweeper.sweep()).toBe(0);
+
+      expect(queued).toEqual([]);
+      expect(vault.runs).toBe(0);
+      const turn = await turnOf(parked.id);
+      expect(turn).toMatchObject({ status: 'failed', error: expect.stringMatching(/\/stop/) });
+      expect(turn.toolCalls).toMatchObject([{ status: 'denied', result: expect.stringMatching(/^Stopped with \/stop/), decidedBy: expect.stringMatching(/:ada$/) }]);
+    });
+
+    it('/stop after an approval, before the turn resumed, cancels it too: the tool does not run', async () => {
+      const vault = countingTool('vault', true);
+      const { say, run, sent, queued } = chat(script, [vault]);
+      const parked = await say('open the vault');
+      await say('/approve', 'root');
+      await say('/stop');
+      expect(sent.at(-1)).toMatch(/^⏹ Stopped\. The answer that waited for a tool call was cancelled/);
+
+      for (const job of queued) await run(job.messageId);
+      expect(vault.runs).toBe(0);
+      expect((await turnOf(parked.id)).status).toBe('failed');
+      expect(await pending(parked.id)).toBeNull();
+    });
+
     it('in AGENT_BUSY_MODE queue, a later message leaves the call waiting, and the approved turn answers its own message', async () => {
       const vault = countingTool('vault', true);
       const { say, run, sent } = chat([...script.slice(0, 1), { text: 'It is noon.' }, { text: 'The vault says hi.' }], [vault], { busyMode: 'queue' });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectConfig, SwitchboardConfig } from '@switchboard/config';
-import { type NewToolCall, ToolCallRecord, ToolCallRepository, TurnHolder } from '@switchboard/persistence';
+import { type NewToolCall, type ParkedTurnsClosing, ToolCallRecord, ToolCallRepository, TurnHolder } from '@switchboard/persistence';
 import { LlmRouter, type LlmMessage, type LlmRouterRequest, type LlmToolCall } from '@switchboard/providers';
 import { type ToolSet, ToolRegistry } from './tool-registry';
 
@@ -13,7 +13,7 @@ export interface ToolLoopTurn {
   holder: TurnHolder;
 }
 
-/** The result of a call a later message made moot (see supersedeWaiting). */
+/** The result of a call a later message made moot (see closeParked). */
 export const SUPERSEDED = 'A later message was answered instead; this call did not run.';
 
 /** Where the loop's output goes while it runs (the reply's draft). */
@@ -61,16 +61,12 @@ export class ToolLoop {
   }
 
   /**
-   * Settles the calls of the session that wait for approval as denied (not run), for a later
-   * message that answers their turns' messages too; resolves with those turns' ids, for the caller
-   * to close them. Fenced by the caller's hold on the session.
+   * Closes the session's turns that a later turn makes moot (parked on an approval, or decided and
+   * not resumed yet): their calls that did not run are denied, the turns fail, nothing resumes
+   * them. Resolves their ids. Fenced by the caller's hold on the session (see ToolCallRepository.closeParked).
    */
-  async supersedeWaiting(sessionId: string, laterTurnId: string, holder: TurnHolder): Promise<string[]> {
-    const waiting = (await this.calls.waitingInSession(sessionId)).filter((call) => call.turnId !== laterTurnId);
-    for (const call of waiting) {
-      await this.calls.update(call.turnId, call.id, ['pending_approval'], { status: 'denied', result: SUPERSEDED }, holder);
-    }
-    return [...new Set(waiting.map((call) => call.turnId))];
+  closeParked(laterTurnId: string, holder: TurnHolder, closing: ParkedTurnsClosing): Promise<string[]> {
+    return this.calls.closeParked(laterTurnId, holder, closing);
   }
 
   /** Whether the turn made tool calls (such a turn is resumed, never folded into a later one). */

@@ -24,7 +24,7 @@ import { ContextCompressor, withSummary } from '../context/context-compressor';
 import { chunkText } from '../reply/chunk-text';
 import { REPEAT_MARKER, clearlyNotSent, shownText } from '../reply/repeat-marker';
 import { ReplyStreamer, keepTyping } from '../reply/reply-streamer';
-import { ToolLoop } from '../tools/tool-loop';
+import { SUPERSEDED, ToolLoop } from '../tools/tool-loop';
 import { buildPrompt, conversation } from './prompt-builder';
 import { loadPromptMedia } from './prompt-media';
 import { ReasoningSection } from './reasoning-section';
@@ -113,15 +113,17 @@ export class TurnRunner {
   }
 
   /**
-   * In AGENT_BUSY_MODE interrupt and merge, a message arriving while an earlier one's turn waits
-   * for a tool's approval answers both (the earlier one is in its history): the waiting calls are
-   * settled without running and the parked turn closed as folded, so approving it later answers
-   * nothing twice. Commands (an /approve among them) leave it waiting.
+   * In AGENT_BUSY_MODE interrupt and merge, a message arriving while an earlier one's turn of the
+   * same conversation waits for a tool's approval answers both (the earlier one is in its
+   * history): the parked turn is closed as folded, its waiting calls settled without running, so
+   * neither approving it later nor its expiry answers anything twice. So is a turn whose call was
+   * denied or expired but that has not resumed yet; one whose call was approved resumes (the
+   * approval asked for the call to run). Commands (an /approve among them) leave it waiting.
    */
   private async supersedeParked({ inbound, session, turn }: TurnStart, holder: TurnHolder): Promise<void> {
     if (busyModeFor(this.config, session) === 'queue' || parseCommand(inbound.text)) return;
-    for (const turnId of await this.tools.supersedeWaiting(session.id, turn.id, holder)) {
-      await this.turns.markFailed(turnId, FOLDED, holder);
+    const closing = { sameConversation: true, approvedToo: false, result: SUPERSEDED, error: FOLDED };
+    for (const turnId of await this.tools.closeParked(turn.id, holder, closing)) {
       this.logger.log(`turn ${turnId} waited for a tool's approval; a later message answers its message instead`);
     }
   }
@@ -155,7 +157,7 @@ export class TurnRunner {
     attempt: TurnAttempt,
   ): Promise<GeneratedReply | typeof PARKED> {
     let prompt = { history: conversation(history), message: inbound };
-    const outcome = await this.commands.run(inbound, session, prompt.history);
+    const outcome = await this.commands.run(inbound, session, prompt.history, { id: turn.id, holder: attempt.lease.token });
     if (outcome && 'reply' in outcome) return this.split(outcome.reply, channel, null);
     if (outcome) {
       // The command has the model answer an earlier message (/retry).

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { inboundDm } from '@switchboard/testing';
 import { TEST_DATABASE_KINDS, TestDatabase, openTestDatabase, uniquePlatform } from '../security/testing-databases';
-import type { SessionIdentity } from '../sessions/session.repository';
+import { type SessionIdentity, SessionRepository } from '../sessions/session.repository';
 import { TurnRepository } from '../turns/turn.repository';
 import { MessageRepository } from './message.repository';
 
@@ -9,10 +9,12 @@ describe.each(TEST_DATABASE_KINDS)('MessageRepository on %s', (kind) => {
   let database: TestDatabase;
   let messages: MessageRepository;
   let turns: TurnRepository;
+  let sessions: SessionRepository;
 
   beforeAll(async () => {
     database = await openTestDatabase(kind);
     messages = new MessageRepository(database.db);
+    sessions = new SessionRepository(database.db);
     turns = new TurnRepository(database.db);
   });
   afterAll(() => database.close());
@@ -62,19 +64,32 @@ describe.each(TEST_DATABASE_KINDS)('MessageRepository on %s', (kind) => {
     const one = await accept('one');
     const turn = await turns.begin(one.id, 'run-1');
     await turns.saveGenerated(turn.id, one.sessionId, { text: 'reply to one', parts: ['reply to one'], model: 'echo:m' }, 'run-1');
-    const two = await accept('two');
+    await accept('two');
     const three = await accept('three');
 
-    const all = await messages.history(one.sessionId, { after: null, upTo: three.createdAt, excludeId: three.id, limit: 10 });
+    const all = await messages.history(one.sessionId, { upTo: three.createdAt, excludeId: three.id, limit: 10 });
     expect(all.map((entry) => [entry.role, entry.text])).toEqual([
       ['user', 'one'],
       ['assistant', 'reply to one'],
       ['user', 'two'],
     ]);
-    const lastTwo = await messages.history(one.sessionId, { after: null, upTo: three.createdAt, limit: 2 });
+    const lastTwo = await messages.history(one.sessionId, { upTo: three.createdAt, limit: 2 });
     expect(lastTwo.map((entry) => entry.text)).toEqual(['two', 'three']);
-    const sinceOne = await messages.history(one.sessionId, { after: one.createdAt, upTo: two.createdAt, limit: 10 });
-    expect(sinceOne.map((entry) => entry.text)).toEqual(['reply to one', 'two']);
+  });
+
+  it('keeps each conversation of a session to itself: the history is the active one\'s, or the one named', async () => {
+    const platform = uniquePlatform();
+    const identity = identityOf(platform, 'chat-c');
+    const accept = async (text: string) => (await messages.acceptInbound(identity, inboundDm(platform, 'c', { text }), new Date())).message!;
+    const first = await accept('about cats');
+    const earlier = (await sessions.findById(first.sessionId))!.conversationId!;
+    await sessions.reset(first.sessionId, new Date(), { startedBy: 'c' });
+    const second = await accept('about dogs');
+    const upTo = new Date(second.createdAt.getTime() + 1);
+
+    expect((await messages.history(first.sessionId, { upTo, limit: 10 })).map((entry) => entry.text)).toEqual(['about dogs']);
+    expect((await messages.history(first.sessionId, { conversationId: earlier, upTo, limit: 10 })).map((entry) => entry.text)).toEqual(['about cats']);
+    expect(await messages.countInConversation(first.sessionId, earlier)).toBe(1);
   });
 
   it('accepts messages that arrive together in one batch, in order per chat, with redeliveries recognised', async () => {
@@ -95,7 +110,7 @@ describe.each(TEST_DATABASE_KINDS)('MessageRepository on %s', (kind) => {
     // Each message of a chat is stored strictly after the one before it, even within one batch.
     expect(a1!.createdAt.getTime()).toBeLessThan(a2!.createdAt.getTime());
     expect(a2!.createdAt.getTime()).toBeLessThan(a3!.createdAt.getTime());
-    const history = await messages.history(a1!.sessionId, { after: null, upTo: a3!.createdAt, excludeId: a3!.id, limit: 10 });
+    const history = await messages.history(a1!.sessionId, { upTo: a3!.createdAt, excludeId: a3!.id, limit: 10 });
     expect(history.map((entry) => entry.text)).toEqual(['a-1', 'a-2']);
   });
 
@@ -118,7 +133,7 @@ describe.each(TEST_DATABASE_KINDS)('MessageRepository on %s', (kind) => {
 
     const accepted = await messages.acceptInbound(identityOf(platform, message.chatId), message, new Date());
 
-    const [entry] = await messages.history(accepted.session.id, { after: null, upTo: new Date(Date.now() + 1000), limit: 1 });
+    const [entry] = await messages.history(accepted.session.id, { upTo: new Date(Date.now() + 1000), limit: 1 });
     expect(entry.text).toBe('a\ufffdb\ufffdc');
   });
 

@@ -32,8 +32,8 @@ export interface HistoryEntry {
 }
 
 export interface HistoryWindow {
-  /** Only messages after this instant (the session's last reset). */
-  after: Date | null;
+  /** Only messages of this conversation; omitted: the session's active one. */
+  conversationId?: string;
   /** Only messages up to this instant (the message being answered)... */
   upTo: Date;
   /** ...but not this one (the caller adds the message being answered itself). */
@@ -111,14 +111,14 @@ const COUNT_PENDING: SqlStatement = {
   text: `SELECT count(*)::int AS "count" FROM (SELECT 1 FROM "PendingMessage" LIMIT $1::int) p`,
 };
 
-// $3 (after) and $4 (excluded id) may be null.
+// $3 (the conversation: null for the active one) and $4 (excluded id) may be null.
 const HISTORY: SqlStatement = {
   name: 'message_history',
   text: `
     SELECT "id", "role"::text AS "role", "text", "senderName", "createdAt" FROM "Message"
-    WHERE "sessionId" = $1::uuid AND "role" IN ('user', 'assistant') AND "undoneAt" IS NULL AND "createdAt" <= $2::timestamptz
-      AND ($3::timestamptz IS NULL OR "createdAt" > $3::timestamptz)
-      AND ($4::uuid IS NULL OR "id" <> $4::uuid)
+    WHERE "sessionId" = $1::uuid AND "role" IN ('user', 'assistant') AND "undoneAt" IS NULL
+      AND "createdAt" <= $2::timestamptz AND ($4::uuid IS NULL OR "id" <> $4::uuid)
+      AND "conversationId" = coalesce($3::uuid, (SELECT s."conversationId" FROM "Session" s WHERE s."id" = $1::uuid))
     ORDER BY "createdAt" DESC
     LIMIT $5`,
 };
@@ -126,7 +126,7 @@ const HISTORY: SqlStatement = {
 const COUNT_IN_CONVERSATION: SqlStatement = {
   name: 'message_count_in_conversation',
   text: `SELECT count(*)::int AS "count" FROM "Message"
-    WHERE "sessionId" = $1::uuid AND "role" IN ('user', 'assistant') AND "undoneAt" IS NULL AND ($2::timestamptz IS NULL OR "createdAt" > $2::timestamptz)`,
+    WHERE "sessionId" = $1::uuid AND "conversationId" = $2::uuid AND "role" IN ('user', 'assistant') AND "undoneAt" IS NULL`,
 };
 
 @Injectable()
@@ -182,13 +182,13 @@ export class MessageRepository {
 
   /** The conversation the model sees: user and assistant messages in the window, oldest first. */
   async history(sessionId: string, window: HistoryWindow): Promise<HistoryEntry[]> {
-    const rows = await this.db.sql.query<HistoryEntry>(HISTORY, [sessionId, window.upTo, window.after, window.excludeId ?? null, window.limit]);
+    const rows = await this.db.sql.query<HistoryEntry>(HISTORY, [sessionId, window.upTo, window.conversationId ?? null, window.excludeId ?? null, window.limit]);
     return rows.reverse();
   }
 
-  /** User and assistant messages of the session since its last reset (`after`), undone ones left out. */
-  async countInConversation(sessionId: string, after: Date | null): Promise<number> {
-    const [row] = await this.db.sql.query<{ count: number }>(COUNT_IN_CONVERSATION, [sessionId, after]);
+  /** User and assistant messages of the session's conversation, undone ones left out. */
+  async countInConversation(sessionId: string, conversationId: string | null): Promise<number> {
+    const [row] = await this.db.sql.query<{ count: number }>(COUNT_IN_CONVERSATION, [sessionId, conversationId]);
     return row.count;
   }
 

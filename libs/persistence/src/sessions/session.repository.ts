@@ -3,6 +3,7 @@ import type { ChatType } from '@switchboard/core';
 import type { Database } from '../database';
 import { DATABASE } from '../database.token';
 import type { Session as SessionRow } from '../generated/prisma/client';
+import type { SqlStatement } from '../sql-client';
 
 export interface SessionRecord {
   id: string;
@@ -15,9 +16,14 @@ export interface SessionRecord {
   threadId: string | null;
   createdAt: Date;
   lastActivityAt: Date;
-  /** History before this instant is not sent to the model. */
+  /** When the chat last started a new conversation (/new, /reset, a reset policy, an operator). */
   resetAt: Date | null;
-  /** The session's own settings (/model, /personality, /title, /reasoning, /busy); null: the configured default. */
+  /**
+   * The conversation the model sees: the session's active one (in a turn, its message's own).
+   * Null only for a session stored before any message joined it.
+   */
+  conversationId: string | null;
+  /** The session's own settings (/model, /personality, /reasoning, /busy) and the conversation's title; null: the configured default. */
   settings: SessionSettings;
 }
 
@@ -26,6 +32,7 @@ export interface SessionSettings {
   model: string | null;
   /** Name of a configured personality. */
   personality: string | null;
+  /** The conversation's, set with /title (null in `list`, which does not read it). */
   title: string | null;
   /** Reasoning effort asked of the model (/reasoning); null: the provider's default. */
   reasoning: ReasoningLevel | null;
@@ -60,23 +67,33 @@ export interface SessionPage {
 export class SessionRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
+  /** The session with its active conversation's title. */
   async findByKey(key: string): Promise<SessionRecord | null> {
-    const row = await this.db.prisma.session.findUnique({ where: { key } });
+    const [row] = await this.db.sql.query<SessionRow & { title: string | null }>(BY_KEY, [key]);
     return row ? toSession(row) : null;
   }
 
+  /** The session with its active conversation's title. */
   async findById(id: string): Promise<SessionRecord | null> {
-    const row = await this.db.prisma.session.findUnique({ where: { id } });
+    const [row] = await this.db.sql.query<SessionRow & { title: string | null }>(BY_ID, [id]);
     return row ? toSession(row) : null;
   }
 
-  /** Starts the conversation afresh: earlier history stays stored but is no longer used. */
-  async reset(id: string, at: Date): Promise<void> {
-    await this.db.prisma.session.update({ where: { id }, data: { resetAt: at } });
+  /**
+   * Starts a new conversation, which becomes the active one; the earlier one keeps its messages
+   * (see ConversationRepository). `startedBy` owns it (null: the sender of its first message).
+   * `from`: the messages of the earlier conversation accepted since then move to the new one (a
+   * reset policy's conversation starts with the message that found the session stale). Resolves
+   * the new conversation's id.
+   */
+  async reset(id: string, at: Date, options: { startedBy?: string | null; from?: Date } = {}): Promise<string> {
+    const [row] = await this.db.sql.query<{ conversationId: string }>(START_CONVERSATION, [id, options.startedBy ?? null, at, options.from ?? null]);
+    if (!row) throw new Error(`session ${id} does not exist`);
+    return row.conversationId;
   }
 
   /** Changes the given settings; the others keep their value. */
-  async updateSettings(id: string, settings: Partial<SessionSettings>): Promise<void> {
+  async updateSettings(id: string, settings: Partial<Omit<SessionSettings, 'title'>>): Promise<void> {
     await this.db.prisma.session.update({ where: { id }, data: settings });
   }
 
@@ -108,7 +125,30 @@ export class SessionRepository {
   }
 }
 
-export function toSession(row: SessionRow): SessionRecord {
+const WITH_TITLE = `SELECT s.*, c."title" FROM "Session" s LEFT JOIN "Conversation" c ON c."id" = s."conversationId"`;
+const BY_KEY: SqlStatement = { name: 'session_by_key', text: `${WITH_TITLE} WHERE s."key" = $1` };
+const BY_ID: SqlStatement = { name: 'session_by_id', text: `${WITH_TITLE} WHERE s."id" = $1::uuid` };
+
+// One statement: the conversation, the messages it takes over ($4 null: none) and the pointer to it.
+const START_CONVERSATION: SqlStatement = {
+  name: 'session_start_conversation',
+  text: `
+    WITH session AS (SELECT s."id", s."conversationId" FROM "Session" s WHERE s."id" = $1::uuid),
+    started AS (
+      INSERT INTO "Conversation" ("id", "sessionId", "startedBy", "createdAt")
+      SELECT gen_random_uuid(), session."id", $2, $3::timestamptz FROM session
+      RETURNING "id"),
+    moved AS (
+      UPDATE "Message" m SET "conversationId" = started."id" FROM started, session
+      WHERE $4::timestamptz IS NOT NULL AND m."sessionId" = session."id" AND m."conversationId" = session."conversationId"
+        AND m."createdAt" >= $4::timestamptz)
+    UPDATE "Session" s SET "conversationId" = started."id", "resetAt" = $3::timestamptz, "updatedAt" = now()
+    FROM started WHERE s."id" = $1::uuid
+    RETURNING s."conversationId" AS "conversationId"`,
+};
+
+/** A Session row, with its conversation's title where the query adds it. */
+export function toSession(row: SessionRow & { title?: string | null }): SessionRecord {
   return {
     id: row.id,
     key: row.key,
@@ -121,6 +161,7 @@ export function toSession(row: SessionRow): SessionRecord {
     createdAt: row.createdAt,
     lastActivityAt: row.lastActivityAt,
     resetAt: row.resetAt,
+    conversationId: row.conversationId ?? null,
     // Rows of sb_accept_inbound carry only the busy mode (the inbound pipeline needs no other setting).
     settings: {
       model: row.model ?? null,

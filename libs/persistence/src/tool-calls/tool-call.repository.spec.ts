@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundDm } from '@switchboard/testing';
 import { MessageRepository } from '../messages/message.repository';
+import { SessionRepository } from '../sessions/session.repository';
 import { TEST_DATABASE_KINDS, TestDatabase, openTestDatabase, uniquePlatform } from '../security/testing-databases';
 import { TurnRepository, TurnWriteRefused } from '../turns/turn.repository';
 import { ToolCallRepository } from './tool-call.repository';
@@ -42,8 +43,16 @@ describe.each(TEST_DATABASE_KINDS)('ToolCallRepository on %s', (kind) => {
     };
     await calls.recordStep(step, RUN);
     const [clock, vault] = await calls.ofTurn(turn.id);
-    return { inbound, turn, step, clock, vault, sessionKey: identity.key };
+    return { inbound, turn, step, clock, vault, sessionKey: identity.key, identity };
   }
+
+  /** A later message of the same session, its turn begun by OTHER_RUN (which holds the session from then on). */
+  async function laterTurn(identity: Awaited<ReturnType<typeof turnWithCalls>>['identity']) {
+    const later = (await messages.acceptInbound(identity, inboundDm(identity.platform, '1', { text: 'never mind' }), new Date())).message!;
+    return turns.begin(later.id, OTHER_RUN);
+  }
+
+  const closing = { sameConversation: true, approvedToo: false, result: 'moot', error: 'folded' };
 
   const refusal = (write: Promise<unknown>) => write.then(() => 'done', (error: unknown) => (error instanceof TurnWriteRefused ? error.reason : String(error)));
 
@@ -74,6 +83,56 @@ describe.each(TEST_DATABASE_KINDS)('ToolCallRepository on %s', (kind) => {
     expect(await calls.decide(vault.id, 'denied', 'telegram:root')).toBeNull(); // decided once
     expect(await database.db.prisma.pendingMessage.findUnique({ where: { messageId: inbound.id } })).toMatchObject({ jobId: `${inbound.id}:${vault.id}` });
     expect(await calls.park(turn.id, RUN)).toBe(false); // nothing waits any more: the run goes on
+  });
+
+  it('closes the turns a later message makes moot, for the run holding the session only: their waiting calls are denied, and a decision after finds none', async () => {
+    const { inbound, turn, vault, clock, identity } = await turnWithCalls(new Date(Date.now() - 1_000));
+    await calls.park(turn.id, RUN);
+    const later = await laterTurn(identity);
+
+    expect(await refusal(calls.closeParked(later.id, RUN, closing))).toBe('superseded');
+    expect(await calls.closeParked(later.id, OTHER_RUN, closing)).toEqual([turn.id]);
+    expect(await calls.closeParked(later.id, OTHER_RUN, closing)).toEqual([]);
+
+    expect(await database.db.prisma.turn.findUnique({ where: { id: turn.id } })).toMatchObject({ status: 'failed', error: 'folded' });
+    const [clockAfter, vaultAfter] = await calls.ofTurn(turn.id);
+    expect(vaultAfter).toMatchObject({ id: vault.id, status: 'denied', result: 'moot' });
+    expect(clockAfter).toMatchObject({ id: clock.id, status: 'pending' });
+    expect(await calls.expired(1_000)).not.toContain(vault.id);
+    expect(await calls.decide(vault.id, 'approved', 'telegram:root')).toBeNull();
+    expect(await database.db.prisma.pendingMessage.findUnique({ where: { messageId: inbound.id } })).toBeNull();
+  });
+
+  it('closes a turn whose call expired but that has not resumed yet, and takes its message out of the pending ones', async () => {
+    const { inbound, turn, vault, identity } = await turnWithCalls(new Date(Date.now() - 1_000));
+    await calls.park(turn.id, RUN);
+    expect(await calls.decide(vault.id, 'expired', 'expiry')).toMatchObject({ status: 'expired' });
+    const later = await laterTurn(identity);
+
+    expect(await calls.closeParked(later.id, OTHER_RUN, closing)).toEqual([turn.id]);
+    expect((await calls.ofTurn(turn.id))[1]).toMatchObject({ status: 'expired' });
+    expect(await database.db.prisma.pendingMessage.findUnique({ where: { messageId: inbound.id } })).toBeNull();
+  });
+
+  it('leaves a turn whose call was approved to resume, unless asked to close those too (/stop)', async () => {
+    const { turn, vault, identity } = await turnWithCalls();
+    await calls.park(turn.id, RUN);
+    await calls.decide(vault.id, 'approved', 'telegram:root');
+    const later = await laterTurn(identity);
+
+    expect(await calls.closeParked(later.id, OTHER_RUN, closing)).toEqual([]);
+    expect(await calls.closeParked(later.id, OTHER_RUN, { ...closing, sameConversation: false, approvedToo: true, decidedBy: 'telegram:ada' })).toEqual([turn.id]);
+    expect((await calls.ofTurn(turn.id))[1]).toMatchObject({ status: 'denied', decidedBy: 'telegram:ada' });
+  });
+
+  it('closes no turn of another conversation of the session unless asked to', async () => {
+    const { turn, identity, inbound } = await turnWithCalls();
+    await calls.park(turn.id, RUN);
+    await new SessionRepository(database.db).reset(inbound.sessionId, new Date());
+    const later = await laterTurn(identity);
+
+    expect(await calls.closeParked(later.id, OTHER_RUN, closing)).toEqual([]);
+    expect(await calls.closeParked(later.id, OTHER_RUN, { ...closing, sameConversation: false })).toEqual([turn.id]);
   });
 
   it('expires a call answered after its expiry, and lists the expired ones for the sweep', async () => {

@@ -76,10 +76,29 @@ const WAITING_IN_SESSION: SqlStatement = {
   text: `SELECT ${COLUMNS} FROM "ToolCall" WHERE "sessionId" = $1::uuid AND "status" = 'pending_approval' ORDER BY "createdAt"`,
 };
 
+// Only calls of turns that still run: sb_decide_tool_call decides no other.
 const EXPIRED: SqlStatement = {
   name: 'tool_calls_expired',
-  text: `SELECT "id" FROM "ToolCall" WHERE "status" = 'pending_approval' AND "expiresAt" <= now() ORDER BY "expiresAt" LIMIT $1::int`,
+  text: `SELECT tc."id" FROM "ToolCall" tc JOIN "Turn" t ON t."id" = tc."turnId"
+    WHERE tc."status" = 'pending_approval' AND tc."expiresAt" <= now() AND t."status" = 'running'
+    ORDER BY tc."expiresAt" LIMIT $1::int`,
 };
+
+const CLOSE_PARKED: SqlStatement = { name: 'tool_sb_close_parked_turns', text: `SELECT "turnId", "refused" FROM "sb_close_parked_turns"($1::jsonb)` };
+
+/** How a later turn closes the turns it makes moot (see ToolCallRepository.closeParked). */
+export interface ParkedTurnsClosing {
+  /** Only turns of the later message's conversation (those its history holds). */
+  sameConversation: boolean;
+  /** Also turns whose call was approved but has not run yet. */
+  approvedToo: boolean;
+  /** The result the model would have got for their calls that did not run. */
+  result: string;
+  /** Why their turns failed. */
+  error: string;
+  /** platform:userId of who stopped them, if anyone did. */
+  decidedBy?: string;
+}
 
 /**
  * The tool calls of turns, recorded before they run and completed with their results; a turn
@@ -131,8 +150,24 @@ export class ToolCallRepository {
   }
 
   /**
+   * Closes the turns that a later turn (`turnId`, run by `holder`) makes moot: those of the
+   * session's messages accepted before its own that wait for a tool call's approval, or whose
+   * waiting call was decided but that have not resumed yet. Their calls that did not run are
+   * denied and the turns fail, so nothing resumes them; resolves their ids. Serialised with
+   * `decide` on the turns' rows: a decision after this finds no call waiting.
+   */
+  async closeParked(turnId: string, holder: TurnHolder, closing: ParkedTurnsClosing): Promise<string[]> {
+    const rows = await this.db.sql.query<{ turnId: string | null; refused: string | null }>(CLOSE_PARKED, [
+      JSON.stringify({ turnId, holder, ...closing, decidedBy: closing.decidedBy ?? null }),
+    ]);
+    const refused = rows.find((row) => row.refused !== null)?.refused;
+    if (refused) throw new TurnWriteRefused(turnId, 'closing parked turns', refused);
+    return rows.map((row) => row.turnId!);
+  }
+
+  /**
    * Approves, denies or expires a waiting call (an answer after its expiry expires it) and makes
-   * its turn's message pending again; null when the call was not waiting.
+   * its turn's message pending again; null when the call was not waiting (or its turn was closed).
    */
   async decide(id: string, decision: ToolCallDecision['status'], decidedBy: string): Promise<ToolCallDecision | null> {
     const [row] = await this.db.sql.query<ToolCallDecision>(DECIDE, [JSON.stringify({ id, decision, decidedBy })]);

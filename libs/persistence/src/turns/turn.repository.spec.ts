@@ -140,7 +140,7 @@ describe.each(TEST_DATABASE_KINDS)('TurnRepository on %s', (kind) => {
       [0, 'first', 'draft-1', null, true],
       [1, 'second', null, null, false],
     ]);
-    const history = await messages.history(inbound.sessionId, { after: null, upTo: new Date(Date.now() + 60_000), limit: 10 });
+    const history = await messages.history(inbound.sessionId, { upTo: new Date(Date.now() + 60_000), limit: 10 });
     expect(history.map((entry) => [entry.role, entry.text])).toEqual([
       ['user', 'hello'],
       ['assistant', 'first second'],
@@ -185,7 +185,7 @@ describe.each(TEST_DATABASE_KINDS)('TurnRepository on %s', (kind) => {
       await turns.markPartDelivered(turn.id, turn.parts[0].id, 'p-a', RUN);
       await turns.markPartDelivered(turn.id, turn.parts[1].id, 'p-b', RUN);
       expect(await refusal(turns.saveGenerated(turn.id, inbound.sessionId, reply('again'), RUN, 'delivered'))).toBe('status delivered');
-      const history = await messages.history(inbound.sessionId, { after: null, upTo: new Date(Date.now() + 60_000), limit: 10 });
+      const history = await messages.history(inbound.sessionId, { upTo: new Date(Date.now() + 60_000), limit: 10 });
       expect(history.map((entry) => entry.text)).toEqual(['hello', 'a b']);
     });
 

@@ -5,7 +5,7 @@ import type { AgentTool, ToolCallContext, ToolResult } from '../agent-tool';
 export function sessionInfoTool(sessions: SessionRepository, messages: MessageRepository, defaultModel: () => string): AgentTool {
   return {
     name: 'session_info',
-    description: 'Facts about this conversation: its id, title, the model answering and the number of messages since it last started afresh.',
+    description: 'Facts about this conversation: its id, title, the model answering and the number of messages in it.',
     parameters: { type: 'object', properties: {}, additionalProperties: false },
     permission: 'everyone',
     requiresApproval: false,
@@ -13,7 +13,7 @@ export function sessionInfoTool(sessions: SessionRepository, messages: MessageRe
     async run(_args, context: ToolCallContext): Promise<ToolResult> {
       const session = await sessions.findById(context.sessionId);
       if (!session) return { content: 'This conversation no longer exists.', isError: true };
-      const messageCount = await messages.countInConversation(session.id, session.resetAt);
+      const messageCount = await messages.countInConversation(session.id, session.conversationId);
       return {
         content: JSON.stringify({
           sessionId: session.id,

@@ -117,16 +117,16 @@ describe('send', () => {
     });
 
     it('refuses files a platform cannot send, a path as a file name, bad base64 and an empty send, sending nothing', async () => {
-      const slack = fakeChannel('slack');
-      const operator = await start(slack);
+      const whatsapp = fakeChannel('whatsapp');
+      const operator = await start(whatsapp);
       const refusal = async (params: Record<string, unknown>) =>
         (await operator.request('send', { to: '1', message: 'Hi', idempotencyKey: `k-${Math.random()}`, ...params })).error?.message;
 
-      expect(await refusal({ attachments: [attachment] })).toBe('slack cannot send files');
+      expect(await refusal({ attachments: [attachment] })).toBe('whatsapp cannot send files');
       expect(await refusal({ attachments: [{ ...attachment, fileName: '../etc/passwd' }] })).toContain('fileName');
       expect(await refusal({ attachments: [{ ...attachment, content: 'not base64!' }] })).toContain('content');
       expect(await refusal({ message: ' ' })).toBe('message is empty and there is no attachment');
-      expect(slack.sent).toEqual([]);
+      expect(whatsapp.sent).toEqual([]);
     });
   });
 });

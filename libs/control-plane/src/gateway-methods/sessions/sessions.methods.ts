@@ -85,7 +85,7 @@ export class SessionsMethods implements MethodGroup {
     server.registerMethod('chat.history', {
       scope: 'operator.read',
       schema: CoreMethodParams['chat.history'],
-      // What the agent remembers: the conversation since the session's last reset, oldest first.
+      // What the agent remembers: the session's active conversation, oldest first.
       handler: async ({ sessionKey, limit = DEFAULT_HISTORY }) => {
         const session = await this.find(sessionKey);
         if (!session) return { sessionKey: this.resolve(sessionKey), messages: [] };
@@ -115,7 +115,7 @@ export class SessionsMethods implements MethodGroup {
   }
 
   private conversation(session: SessionRecord, limit: number): Promise<HistoryEntry[]> {
-    return this.messages.history(session.id, { after: session.resetAt, upTo: new Date(), limit });
+    return this.messages.history(session.id, { upTo: new Date(), limit });
   }
 }
 
