@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MessageRepository, SessionRepository, TurnRepository, type SessionIdentity } from '@switchboard/persistence';
+import { ConversationRepository, MessageRepository, SessionRepository, TurnRepository, type SessionIdentity } from '@switchboard/persistence';
 import { TestDatabase, openTestDatabase, uniquePlatform } from '@switchboard/persistence/security/testing-databases';
 import { inboundDm } from '@switchboard/testing';
 import { ChatSessionOverview } from './chat-session-overview';
@@ -31,7 +31,8 @@ describe('ChatSessionOverview', () => {
     const turn = await turns.begin(asked.message!.id, 'run-1');
     const saved = await turns.saveGenerated(turn.id, asked.session.id, { text: 'hi', parts: ['hi'], model: null }, 'run-1');
     await turns.markPartDelivered(turn.id, saved.parts[0].id, 'ts-1', 'run-1');
-    await sessions.updateSettings(asked.session.id, { model: 'echo:other', title: 'Trip plans' });
+    await sessions.updateSettings(asked.session.id, { model: 'echo:other' });
+    await new ConversationRepository(database.db).setTitle((await sessions.findById(asked.session.id))!.conversationId!, 'Trip plans');
     // A thread of it: its message not answered yet.
     await accept('1733216460.000300', 'and this?', '2030-01-01T11:00:00Z');
 

@@ -21,7 +21,7 @@ export class ChatSessionOverview implements ChatSessionDirectory {
     return Promise.all(
       sessions.map(async (session) => {
         const [messageCount, pending] = await Promise.all([
-          this.messages.countInConversation(session.id, session.resetAt),
+          this.messages.countInConversation(session.id, session.conversationId),
           this.messages.countPendingIn(session.id),
         ]);
         return {

@@ -99,11 +99,7 @@ export class SessionRepository {
 
   /** The sessions of one chat of a platform account (its threads' included), most recently active first. */
   async inChat(chat: { platform: string; accountId: string; chatId: string }, limit: number): Promise<SessionRecord[]> {
-    const rows = await this.db.prisma.session.findMany({
-      where: { platform: chat.platform, accountId: chat.accountId, chatId: chat.chatId },
-      orderBy: [{ lastActivityAt: 'desc' }, { id: 'desc' }],
-      take: limit,
-    });
+    const rows = await this.db.sql.query<SessionRow & { title: string | null }>(IN_CHAT, [chat.platform, chat.accountId, chat.chatId, limit]);
     return rows.map(toSession);
   }
 
@@ -128,6 +124,10 @@ export class SessionRepository {
 const WITH_TITLE = `SELECT s.*, c."title" FROM "Session" s LEFT JOIN "Conversation" c ON c."id" = s."conversationId"`;
 const BY_KEY: SqlStatement = { name: 'session_by_key', text: `${WITH_TITLE} WHERE s."key" = $1` };
 const BY_ID: SqlStatement = { name: 'session_by_id', text: `${WITH_TITLE} WHERE s."id" = $1::uuid` };
+const IN_CHAT: SqlStatement = {
+  name: 'sessions_in_chat',
+  text: `${WITH_TITLE} WHERE s."platform" = $1 AND s."accountId" = $2 AND s."chatId" = $3 ORDER BY s."lastActivityAt" DESC, s."id" DESC LIMIT $4::int`,
+};
 
 // One statement: the conversation, the messages it takes over ($4 null: none) and the pointer to it.
 const START_CONVERSATION: SqlStatement = {
