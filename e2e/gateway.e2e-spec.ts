@@ -5,8 +5,9 @@ import { GatewayProcess, run, GATEWAY_MAIN, tempDir } from './support/gateway-pr
 import { REDIS_URL, createTestDatabase } from './support/postgres';
 
 const running: GatewayProcess[] = [];
+// Each gateway here makes its own embedded database: this file is the one that tests a first start.
 async function start(env: Record<string, string>): Promise<GatewayProcess> {
-  const gateway = await GatewayProcess.start(env);
+  const gateway = await GatewayProcess.start(env, [], { firstStart: true });
   running.push(gateway);
   return gateway;
 }

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { copyMigratedPglite } from '@switchboard/persistence/security/testing-databases';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const GATEWAY_MAIN = path.join(ROOT, 'dist/apps/gateway/src/main.js');
@@ -29,8 +30,17 @@ export class GatewayProcess {
     );
   }
 
-  /** Starts the gateway on a free port and resolves once it prints its URL. */
-  static async start(env: Record<string, string>, args: string[] = []): Promise<GatewayProcess> {
+  /**
+   * Starts the gateway on a free port and resolves once it prints its URL. An embedded gateway
+   * with an empty data directory gets a copy of a migrated database first (migrating PGlite from
+   * nothing takes seconds, tens of them on a loaded host), unless `firstStart` asks for the real
+   * first start.
+   */
+  static async start(env: Record<string, string>, args: string[] = [], options: { firstStart?: boolean } = {}): Promise<GatewayProcess> {
+    const dataDir = env.SWITCHBOARD_DATA_DIR;
+    if (!options.firstStart && !env.DATABASE_URL && dataDir && !fs.existsSync(path.join(dataDir, 'pglite'))) {
+      await copyMigratedPglite(dataDir);
+    }
     const gateway = GatewayProcess.spawn(env, args);
     await gateway.waitForUrl();
     return gateway;

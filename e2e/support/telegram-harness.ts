@@ -1,7 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Update } from 'grammy/types';
-import { copyMigratedPglite } from '@switchboard/persistence/security/testing-databases';
 import { FAKE_TELEGRAM_TOKEN, FakeLlmServer, FakeTelegramServer } from '@switchboard/testing';
 import { GatewayProcess, tempDir } from './gateway-process';
 
@@ -43,11 +40,6 @@ export class TelegramHarness {
   }
 
   async gateway(env: Record<string, string>): Promise<GatewayProcess> {
-    // An embedded gateway starts on a migrated database: the first start on an empty data directory
-    // is e2e/gateway.e2e-spec.ts's to test.
-    if (!env.DATABASE_URL && !fs.existsSync(path.join(env.SWITCHBOARD_DATA_DIR, 'pglite'))) {
-      await copyMigratedPglite(env.SWITCHBOARD_DATA_DIR);
-    }
     const gateway = await GatewayProcess.start(env);
     this.gateways.push(gateway);
     return gateway;
