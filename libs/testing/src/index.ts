@@ -48,6 +48,8 @@ export {
   FakeWecomAibotServer,
   type FakeAibotBotMessage,
   type FakeAibotCallback,
+  type FakeAibotMedia,
+  type FakeAibotMediaType,
   type FakeAibotMessage,
 } from './fake-wecom/fake-wecom-aibot.server';
 export { FAKE_MCP_SERVER } from './fake-mcp/fake-mcp';

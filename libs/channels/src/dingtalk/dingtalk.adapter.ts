@@ -17,7 +17,7 @@ import {
   type WebhookRequest,
   type WebhookResponse,
 } from '@switchboard/core';
-import { outboundAttachmentBytes } from '../outbound-attachment';
+import { outboundAttachmentBytes, sendTextThenFiles } from '../outbound-attachment';
 import { DingTalkApi } from './dingtalk.api';
 import { mapDingTalkMessage, type DingTalkRobotMessage, type DingTalkSessionWebhook, type MappedDingTalkMessage } from './dingtalk.mapper';
 import { MAX_ROBOT_FILE_BYTES, robotFileMessage, robotFileOf, type RobotFile } from './dingtalk.robot-file';
@@ -149,15 +149,11 @@ export class DingTalkAdapter implements ChannelAdapter {
    * after it. A file in a format DingTalk does not take is refused before anything is sent.
    */
   async send(target: ChatTarget, message: OutboundMessage): Promise<SentMessage> {
-    const attachments = message.attachments ?? [];
-    const files = attachments.map(robotFileOf);
-    const sent: string[] = [];
-    if (message.text !== '' || attachments.length === 0) sent.push((await this.sendWords(target, message.text)).platformMessageId);
-    for (const [index, attachment] of attachments.entries()) {
-      sent.push((await this.sendFile(target, attachment, files[index])).platformMessageId);
-      if (attachment.caption) sent.push((await this.sendWords(target, attachment.caption)).platformMessageId);
-    }
-    return { platformMessageId: sent[0] };
+    const files = (message.attachments ?? []).map(robotFileOf);
+    return sendTextThenFiles(message, {
+      text: async (text) => (await this.sendWords(target, text)).platformMessageId,
+      file: async (attachment, index) => (await this.sendFile(target, attachment, files[index])).platformMessageId,
+    });
   }
 
   /** Replaces an AI card's content (PUT /v1.0/card/streaming), leaving the card complete. */

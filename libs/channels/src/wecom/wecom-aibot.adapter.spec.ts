@@ -85,6 +85,59 @@ describe('WecomAibotAdapter', () => {
     expect(isDomainError(error) && error.code).toBe(ErrorCode.RATE_LIMITED);
   });
 
+  it('sends files after the text: each uploaded in chunks of 512 KB, then pushed as a file or image message, its caption after it', async () => {
+    const callback = fake.deliver({ from: USER, text: 'the report, please' });
+    await expect.poll(() => received.length).toBe(1);
+    // Three chunks: two of 512 KB and the rest.
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1_200_000, 'report line\n')]);
+    const png = Buffer.from('89504e470d0a1a0a', 'hex');
+
+    const sent = await adapter.send(dm, {
+      text: 'The weekly report:',
+      replyToMessageId: callback.msgId,
+      attachments: [
+        { kind: 'file', fileName: 'report.pdf', mimeType: 'application/pdf', data: pdf, caption: 'for week 12' },
+        { kind: 'image', fileName: 'chart.png', mimeType: 'image/png', data: png },
+      ],
+    });
+
+    await fake.waitForText(USER, (text) => text === 'The weekly report:');
+    expect(fake.messagesIn(USER).map(({ kind, text, media }) => [kind, text, media && { type: media.type, filename: media.filename, size: media.data.length }])).toEqual([
+      ['stream', 'The weekly report:', undefined],
+      ['media', '', { type: 'file', filename: 'report.pdf', size: pdf.length }],
+      ['push', 'for week 12', undefined],
+      ['media', '', { type: 'image', filename: 'chart.png', size: png.length }],
+    ]);
+    // Compared as hex: toEqual walks a Buffer byte by byte, slowly.
+    expect(fake.uploadedMedia().map((media) => media.data.toString('hex'))).toEqual([pdf.toString('hex'), png.toString('hex')]);
+    expect(fake.framesReceived('aibot_upload_media_chunk')).toBe(3 + 1);
+    // The id is the text's: the stream the reply opened.
+    expect(fake.messagesIn(USER)[0].streamId).toBe(sent.platformMessageId);
+  });
+
+  it.each([
+    { kind: 'file' as const, fileName: 'dump.bin', bytes: 20 * 1024 * 1024 + 1, named: 'files of at most 20.0 MB (20971520 bytes)' },
+    { kind: 'image' as const, fileName: 'scan.png', bytes: 10 * 1024 * 1024 + 1, named: 'images of at most 10.0 MB (10485760 bytes)' },
+    { kind: 'file' as const, fileName: 'tiny.txt', bytes: 4, named: 'files of at least 5 bytes' },
+  ])('refuses $fileName ($bytes bytes) before sending anything, naming the limit', async ({ kind, fileName, bytes, named }) => {
+    const fine = { kind: 'file' as const, fileName: 'notes.pdf', data: Buffer.from('%PDF-1.4 notes') };
+
+    const error = await adapter.send(dm, { text: 'Files:', attachments: [fine, { kind, fileName, data: Buffer.alloc(bytes, 1) }] }).catch((e: unknown) => e);
+
+    expect(isDomainError(error) && error.code).toBe(ErrorCode.INVALID_INPUT);
+    expect((error as Error).message).toBe(`${fileName} is ${bytes} bytes: WeCom takes ${named} from an AI bot`);
+    expect(fake.messagesIn(USER)).toEqual([]);
+    expect(fake.framesReceived('aibot_send_msg') + fake.framesReceived('aibot_upload_media_init')).toBe(0);
+  });
+
+  it('maps WeCom refusing a media message to its error code', async () => {
+    fake.failRepliesNext(45009, 'api freq out of limit');
+    const error = await adapter.send(dm, { text: '', attachments: [{ kind: 'file', fileName: 'report.pdf', data: Buffer.from('%PDF-1.4 report') }] }).catch((e: unknown) => e);
+    expect(isDomainError(error) && error.code).toBe(ErrorCode.RATE_LIMITED);
+    expect(fake.uploadedMedia()).toHaveLength(1);
+    expect(fake.messagesIn(USER)).toEqual([]);
+  });
+
   it('reconnects after WeCom drops the connection and receives what was left unanswered', async () => {
     const before = fake.connectionsOpened;
     const unanswered = fake.deliver({ from: USER, text: 'first try' });

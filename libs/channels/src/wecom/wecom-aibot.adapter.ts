@@ -17,8 +17,10 @@ import {
 } from '@switchboard/core';
 import { WSClient, type WsFrame } from '@wecom/aibot-node-sdk';
 import { Backoff } from '../backoff';
+import { sendTextThenFiles } from '../outbound-attachment';
 import { wecomError } from './wecom.errors';
 import { mapAibotMessage, type AibotMessageBody } from './wecom.mapper';
+import { aibotUpload, type AibotUpload } from './wecom.media';
 
 /** The `wecom` config section in aibot mode, as far as the adapter needs it. */
 export interface WecomAibotAdapterOptions {
@@ -56,7 +58,9 @@ interface Stream {
 /**
  * A WeCom AI bot over its long connection (`@wecom/aibot-node-sdk`): messages arrive as
  * `aibot_msg_callback` frames; the first reply to a message opens its reply stream, which then
- * gets the full text in every frame and is finished once no update came for a few seconds. Text with no message to answer is pushed (`aibot_send_msg`, markdown).
+ * gets the full text in every frame and is finished once no update came for a few seconds. Text
+ * with no message to answer is pushed (`aibot_send_msg`, markdown); files are uploaded over the
+ * connection and pushed as image or file messages.
  * The connection is one per bot: it runs under the channel lease, and replies go out only from
  * the replica holding it.
  */
@@ -67,7 +71,7 @@ export class WecomAibotAdapter implements ChannelAdapter {
     typing: false,
     threads: false,
     reactions: false,
-    files: false,
+    files: true,
     images: false,
     voice: false,
     maxTextLength: AIBOT_STREAM_MAX_BYTES,
@@ -164,23 +168,17 @@ export class WecomAibotAdapter implements ChannelAdapter {
     this.connected = false;
   }
 
+  /**
+   * The text, then each file uploaded (`aibot_upload_media_init`, `_chunk`s, `_finish`) and pushed
+   * as an image or file message, its caption after it. A file WeCom would refuse (see
+   * `aibotUpload`) is refused before anything is sent.
+   */
   async send(target: ChatTarget, message: OutboundMessage): Promise<SentMessage> {
-    const entry = message.replyToMessageId ? this.byMessage.get(message.replyToMessageId) : undefined;
-    const stream = entry ? this.streams.get(entry.streamId) : undefined;
-    if (entry && stream && !stream.used && !stream.finished) {
-      stream.used = true;
-      try {
-        await this.update(entry.streamId, stream, message.text);
-      } catch (error) {
-        // Not opened: the next reply to the message may take the stream.
-        clearTimeout(stream.idle);
-        stream.used = false;
-        throw error;
-      }
-      return { platformMessageId: entry.streamId };
-    }
-    await this.push(target, message.text);
-    return { platformMessageId: `push:${randomUUID()}` };
+    const uploads = await Promise.all((message.attachments ?? []).map(aibotUpload));
+    return sendTextThenFiles(message, {
+      text: (text) => this.sendText(target, text, message.replyToMessageId),
+      file: (_attachment, index) => this.sendFile(target, uploads[index]),
+    });
   }
 
   async edit(target: ChatTarget, platformMessageId: string, text: string): Promise<void> {
@@ -201,6 +199,33 @@ export class WecomAibotAdapter implements ChannelAdapter {
     }
     if (!this.connected) throw new DomainError(ErrorCode.TEMPORARY, `WeCom AI bot long connection down (${this.failure ?? 'connecting'})`);
     return { mode: 'aibot', connection: 'open' };
+  }
+
+  /** Into the answered message's stream while no other reply took it, else pushed; resolves with the stream's id or a push's. */
+  private async sendText(target: ChatTarget, text: string, replyToMessageId: string | undefined): Promise<string> {
+    const entry = replyToMessageId ? this.byMessage.get(replyToMessageId) : undefined;
+    const stream = entry ? this.streams.get(entry.streamId) : undefined;
+    if (entry && stream && !stream.used && !stream.finished) {
+      stream.used = true;
+      try {
+        await this.update(entry.streamId, stream, text);
+      } catch (error) {
+        // Not opened: the next reply to the message may take the stream.
+        clearTimeout(stream.idle);
+        stream.used = false;
+        throw error;
+      }
+      return entry.streamId;
+    }
+    await this.push(target, text);
+    return `push:${randomUUID()}`;
+  }
+
+  /** Uploads the file as temporary media (kept 3 days by WeCom), then pushes the message that shows it. */
+  private async sendFile(target: ChatTarget, upload: AibotUpload): Promise<string> {
+    const { media_id: mediaId } = await this.respond('uploadMedia', () => this.requireClient().uploadMedia(upload.data, { type: upload.type, filename: upload.filename }));
+    await this.respond('sendMediaMessage', () => this.requireClient().sendMediaMessage(target.chatId, upload.type, mediaId));
+    return `push:${randomUUID()}`;
   }
 
   private track(work: Promise<void>): void {
@@ -274,9 +299,9 @@ export class WecomAibotAdapter implements ChannelAdapter {
   }
 
   /** Runs one call on the connection; WeCom's error answers and lost connections become DomainErrors. */
-  private async respond(call: string, run: () => Promise<unknown>): Promise<void> {
+  private async respond<T>(call: string, run: () => Promise<T>): Promise<T> {
     try {
-      await run();
+      return await run();
     } catch (error) {
       if (isDomainError(error)) throw error;
       const answer = error as { errcode?: unknown; errmsg?: unknown };

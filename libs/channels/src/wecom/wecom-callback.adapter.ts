@@ -14,10 +14,11 @@ import {
   type WebhookRequest,
   type WebhookResponse,
 } from '@switchboard/core';
-import { outboundAttachmentBytes } from '../outbound-attachment';
+import { outboundAttachmentBytes, sendTextThenFiles } from '../outbound-attachment';
 import { WecomApi } from './wecom.api';
 import { openCallback, signatureMatches, type WecomCallbackKeys } from './wecom.callback-crypto';
 import { mapCallbackMessage } from './wecom.mapper';
+import { wecomMediaType } from './wecom.media';
 import { splitUtf8 } from './wecom.text';
 import { parseFlatXml } from './wecom.xml';
 
@@ -85,21 +86,23 @@ export class WecomCallbackAdapter implements ChannelAdapter {
     return request.method === 'GET' ? this.verifyUrl(signed, request.query.echostr) : this.receive(signed, request.rawBody);
   }
 
-  /** Text over 2048 bytes (from any sender, not only replies split by the gateway) goes out in parts. */
+  /**
+   * Text over 2048 bytes (from any sender, not only replies split by the gateway) goes out in parts;
+   * each file is uploaded (`media/upload`), then sent as an image or file message, its caption after it.
+   */
   async send(target: ChatTarget, message: OutboundMessage): Promise<SentMessage> {
-    const attachments = message.attachments ?? [];
-    const sent: string[] = [];
-    if (message.text !== '' || attachments.length === 0) {
-      for (const part of splitUtf8(message.text, WECOM_TEXT_MAX_BYTES)) sent.push(await this.sendToUser(target, 'text', { content: part }));
-    }
-    for (const attachment of attachments) {
-      // Images show inline; anything else goes as a file (WeCom's voice and video need AMR and MP4).
-      const type = attachment.kind === 'image' ? 'image' : 'file';
-      const mediaId = await this.api.upload(type, { ...attachment, data: await outboundAttachmentBytes(attachment) });
-      sent.push(await this.sendToUser(target, type, { media_id: mediaId }));
-      if (attachment.caption) sent.push(await this.sendToUser(target, 'text', { content: attachment.caption }));
-    }
-    return { platformMessageId: sent[0] };
+    return sendTextThenFiles(message, {
+      text: async (text) => {
+        const sent: string[] = [];
+        for (const part of splitUtf8(text, WECOM_TEXT_MAX_BYTES)) sent.push(await this.sendToUser(target, 'text', { content: part }));
+        return sent[0];
+      },
+      file: async (attachment) => {
+        const type = wecomMediaType(attachment);
+        const mediaId = await this.api.upload(type, { ...attachment, data: await outboundAttachmentBytes(attachment) });
+        return this.sendToUser(target, type, { media_id: mediaId });
+      },
+    });
   }
 
   /** One app message to the chat's user; resolves with its msgid. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { closeServer, listenOnFreePort } from '../ports';
@@ -22,10 +23,24 @@ export interface FakeAibotCallback {
   frame: string;
 }
 
-/** A message the bot shows in a chat: a reply stream (its latest text) or a pushed markdown message. */
+/** A file the bot uploaded as temporary media (`aibot_upload_media_init`, `_chunk`s, `_finish`). */
+export interface FakeAibotMedia {
+  type: FakeAibotMediaType;
+  filename: string;
+  data: Buffer;
+}
+
+export type FakeAibotMediaType = 'file' | 'image' | 'voice' | 'video';
+
+/**
+ * A message the bot shows in a chat: a reply stream (its latest text), a pushed markdown message,
+ * or a pushed media message (text empty).
+ */
 export interface FakeAibotBotMessage {
-  kind: 'stream' | 'push';
+  kind: 'stream' | 'push' | 'media';
   chat: string;
+  /** What a media message shows. */
+  media?: FakeAibotMedia;
   streamId?: string;
   /** The req_id of the message a stream answers. */
   reqId?: string;
@@ -36,15 +51,30 @@ export interface FakeAibotBotMessage {
 }
 
 type Frame = { cmd?: string; headers?: { req_id?: string }; body?: Record<string, unknown> };
+type Answer = (errcode?: number, errmsg?: string, body?: Record<string, unknown>) => void;
 type Waiter = { matches: () => boolean; resolve: () => void };
+/** An upload between its init and its finish. */
+type Upload = { type: FakeAibotMediaType; filename: string; totalSize: number; chunkCount: number; md5?: string; chunks: Map<number, Buffer> };
 
 const STREAM_MAX_BYTES = 20_480;
+// WeCom's limits on temporary media: at least 5 bytes, at most these per type, in chunks of at most
+// 512 KB (before base64), 100 chunks at most.
+const MEDIA_MIN_BYTES = 5;
+const MEDIA_MAX_BYTES: Record<FakeAibotMediaType, number> = { image: 10 * 1024 * 1024, voice: 2 * 1024 * 1024, video: 10 * 1024 * 1024, file: 20 * 1024 * 1024 };
+const CHUNK_MAX_BYTES = 512 * 1024;
+const MAX_CHUNKS = 100;
+// WeCom's errcodes: invalid media type, invalid file size, invalid media_id, invalid parameter.
+const INVALID_MEDIA_TYPE = 40004;
+const INVALID_FILE_SIZE = 40006;
+const INVALID_MEDIA_ID = 40007;
+const INVALID_PARAMETER = 40058;
 
 /**
  * WeCom's AI-bot long-connection server on 127.0.0.1: checks the `aibot_subscribe` credentials,
  * answers pings, sends message callbacks, acks and records `aibot_respond_msg` stream frames and
  * `aibot_send_msg` pushes (refusing content over 20,480 bytes and updates of finished streams),
- * and can drop the connection, sending callbacks nobody answered again to the next one.
+ * takes chunked media uploads within WeCom's limits and pushed media messages showing them, and
+ * can drop the connection, sending callbacks nobody answered again to the next one.
  */
 export class FakeWecomAibotServer {
   readonly bot = FAKE_WECOM_BOT;
@@ -59,6 +89,10 @@ export class FakeWecomAibotServer {
   private readonly shown: FakeAibotBotMessage[] = [];
   private readonly failures: { errcode: number; errmsg: string; remaining: number }[] = [];
   private readonly attempts: { chat: string; at: number; accepted: boolean }[] = [];
+  private lastUpload = 0;
+  private readonly uploads = new Map<string, Upload>();
+  private readonly media = new Map<string, FakeAibotMedia>();
+  private readonly commands: string[] = [];
   private readonly waiters = new Set<Waiter>();
 
   constructor() {
@@ -138,21 +172,34 @@ export class FakeWecomAibotServer {
     this.socket = undefined;
   }
 
-  /** Forgets callbacks, what the bot showed and pending failures; the connection stays. */
+  /** Forgets callbacks, what the bot showed and uploaded, frames received and pending failures; the connection stays. */
   clear(): void {
     this.callbacks.length = 0;
     this.answered.clear();
     this.shown.length = 0;
     this.failures.length = 0;
     this.attempts.length = 0;
+    this.uploads.clear();
+    this.media.clear();
+    this.commands.length = 0;
   }
 
-  /** New messages the bot tried to show in a chat (a stream's first frame, a push), oldest first. */
+  /** How many frames of this cmd the bot sent (pings and the subscription included). */
+  framesReceived(cmd: string): number {
+    return this.commands.filter((received) => received === cmd).length;
+  }
+
+  /** Files the bot uploaded to completion, oldest first. */
+  uploadedMedia(): FakeAibotMedia[] {
+    return [...this.media.values()];
+  }
+
+  /** New messages the bot tried to show in a chat (a stream's first frame, a push, a media message), oldest first. */
   sendAttempts(chat: string): { at: number; accepted: boolean }[] {
     return this.attempts.filter((attempt) => attempt.chat === chat).map(({ at, accepted }) => ({ at, accepted }));
   }
 
-  /** The next `times` new messages (a stream's first frame, a push) get this errcode instead of being shown. */
+  /** The next `times` new messages (a stream's first frame, a push, a media message) get this errcode instead of being shown. */
   failRepliesNext(errcode: number, errmsg: string, times = 1): void {
     this.failures.push({ errcode, errmsg, remaining: times });
   }
@@ -174,7 +221,8 @@ export class FakeWecomAibotServer {
 
   private handle(socket: WebSocket, frame: Frame): void {
     const reqId = frame.headers?.req_id ?? '';
-    const answer = (errcode = 0, errmsg = 'ok') => socket.send(JSON.stringify({ headers: { req_id: reqId }, errcode, errmsg }));
+    const answer: Answer = (errcode = 0, errmsg = 'ok', body) => socket.send(JSON.stringify({ headers: { req_id: reqId }, errcode, errmsg, ...(body ? { body } : {}) }));
+    this.commands.push(String(frame.cmd));
     switch (frame.cmd) {
       case 'aibot_subscribe': {
         const body = frame.body ?? {};
@@ -192,12 +240,18 @@ export class FakeWecomAibotServer {
         return this.respond(reqId, frame.body ?? {}, answer);
       case 'aibot_send_msg':
         return this.push(frame.body ?? {}, answer);
+      case 'aibot_upload_media_init':
+        return this.uploadInit(frame.body ?? {}, answer);
+      case 'aibot_upload_media_chunk':
+        return this.uploadChunk(frame.body ?? {}, answer);
+      case 'aibot_upload_media_finish':
+        return this.uploadFinish(frame.body ?? {}, answer);
       default:
         return answer(40008, `unknown cmd ${String(frame.cmd)}`);
     }
   }
 
-  private respond(reqId: string, body: Record<string, unknown>, answer: (errcode?: number, errmsg?: string) => void): void {
+  private respond(reqId: string, body: Record<string, unknown>, answer: Answer): void {
     const callback = this.callbacks.find((candidate) => candidate.reqId === reqId);
     if (!callback) return answer(40058, 'invalid req_id');
     // Answered, even if refused below: the bot did act on the callback.
@@ -222,7 +276,8 @@ export class FakeWecomAibotServer {
     this.wake();
   }
 
-  private push(body: Record<string, unknown>, answer: (errcode?: number, errmsg?: string) => void): void {
+  private push(body: Record<string, unknown>, answer: Answer): void {
+    if (isMediaType(body.msgtype)) return this.pushMedia(body, body.msgtype, answer);
     const content = (body.markdown as { content?: string } | undefined)?.content ?? '';
     if (body.msgtype !== 'markdown' || typeof body.chatid !== 'string') return answer(40008, 'invalid message type');
     if (this.takeFailure(body.chatid, answer)) return;
@@ -233,7 +288,57 @@ export class FakeWecomAibotServer {
     this.wake();
   }
 
-  private takeFailure(chat: string, answer: (errcode?: number, errmsg?: string) => void): boolean {
+  /** A media message: the media_id must be an upload of the same type. */
+  private pushMedia(body: Record<string, unknown>, type: FakeAibotMediaType, answer: Answer): void {
+    if (typeof body.chatid !== 'string') return answer(INVALID_PARAMETER, 'chatid missing');
+    const media = this.media.get(String((body[type] as { media_id?: unknown } | undefined)?.media_id));
+    if (!media || media.type !== type) return answer(INVALID_MEDIA_ID, 'invalid media_id');
+    if (this.takeFailure(body.chatid, answer)) return;
+    this.attempts.push({ chat: body.chatid, at: Date.now(), accepted: true });
+    this.shown.push({ kind: 'media', chat: body.chatid, media, text: '', finished: true, history: [] });
+    answer();
+    this.wake();
+  }
+
+  private uploadInit(body: Record<string, unknown>, answer: Answer): void {
+    const { type, filename, total_size: totalSize, total_chunks: totalChunks, md5 } = body;
+    if (!isMediaType(type)) return answer(INVALID_MEDIA_TYPE, 'invalid media type');
+    if (typeof filename !== 'string' || filename === '') return answer(INVALID_PARAMETER, 'filename missing');
+    if (typeof totalSize !== 'number' || totalSize < MEDIA_MIN_BYTES || totalSize > MEDIA_MAX_BYTES[type]) return answer(INVALID_FILE_SIZE, 'invalid file size');
+    if (totalChunks !== Math.ceil(totalSize / CHUNK_MAX_BYTES) || totalChunks > MAX_CHUNKS) return answer(INVALID_PARAMETER, 'invalid total_chunks');
+    const uploadId = `fake-upload-${++this.lastUpload}`;
+    this.uploads.set(uploadId, { type, filename, totalSize, chunkCount: totalChunks, md5: typeof md5 === 'string' ? md5 : undefined, chunks: new Map() });
+    answer(0, 'ok', { upload_id: uploadId });
+  }
+
+  /** A chunk's index counts from 0, as the SDK sends it; the same chunk sent again replaces it. */
+  private uploadChunk(body: Record<string, unknown>, answer: Answer): void {
+    const upload = this.uploads.get(String(body.upload_id));
+    if (!upload) return answer(INVALID_PARAMETER, 'invalid upload_id');
+    const index = body.chunk_index;
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= upload.chunkCount) return answer(INVALID_PARAMETER, 'invalid chunk_index');
+    if (typeof body.base64_data !== 'string') return answer(INVALID_PARAMETER, 'base64_data missing');
+    const chunk = Buffer.from(body.base64_data, 'base64');
+    if (chunk.length === 0 || chunk.length > CHUNK_MAX_BYTES) return answer(INVALID_FILE_SIZE, 'invalid chunk size');
+    upload.chunks.set(index, chunk);
+    answer();
+  }
+
+  private uploadFinish(body: Record<string, unknown>, answer: Answer): void {
+    const uploadId = String(body.upload_id);
+    const upload = this.uploads.get(uploadId);
+    if (!upload) return answer(INVALID_PARAMETER, 'invalid upload_id');
+    if (upload.chunks.size !== upload.chunkCount) return answer(INVALID_PARAMETER, 'chunks missing');
+    const data = Buffer.concat([...upload.chunks.entries()].sort(([a], [b]) => a - b).map(([, chunk]) => chunk));
+    if (data.length !== upload.totalSize) return answer(INVALID_FILE_SIZE, 'size differs from total_size');
+    if (upload.md5 && createHash('md5').update(data).digest('hex') !== upload.md5) return answer(INVALID_PARAMETER, 'md5 mismatch');
+    this.uploads.delete(uploadId);
+    const mediaId = uploadId.replace('fake-upload-', 'fake-media-');
+    this.media.set(mediaId, { type: upload.type, filename: upload.filename, data });
+    answer(0, 'ok', { type: upload.type, media_id: mediaId, created_at: String(Math.floor(Date.now() / 1000)) });
+  }
+
+  private takeFailure(chat: string, answer: Answer): boolean {
     const failure = this.failures[0];
     if (!failure) return false;
     if (--failure.remaining <= 0) this.failures.shift();
@@ -267,4 +372,8 @@ export class FakeWecomAibotServer {
       waiter.resolve();
     }
   }
+}
+
+function isMediaType(value: unknown): value is FakeAibotMediaType {
+  return value === 'file' || value === 'image' || value === 'voice' || value === 'video';
 }

@@ -18,7 +18,7 @@ const ANSWER_TIMEOUT_MS = 15_000;
  * WeCom as a self-built app receiving callbacks (`callback`: signed, encrypted XML; replies through
  * message/send, 2048 bytes each, never edited; direct chats only) or as an AI bot over its long
  * connection (`aibot`: replies streamed into one message, 20,480 bytes; groups, where WeCom hands
- * the bot only messages that @-mention it).
+ * the bot only messages that @-mention it). Both send files.
  */
 export class WecomContractPlatform implements ContractPlatform {
   readonly name: string;
@@ -47,8 +47,8 @@ export class WecomContractPlatform implements ContractPlatform {
       staleTimestamp: false,
       groups: aibot,
       attachmentsIn: false,
-      // The app sends files (media/upload); the AI bot's files are not wired up.
-      attachmentsOut: !aibot,
+      // The app uploads files with media/upload, the AI bot over its connection (aibot_upload_media_*).
+      attachmentsOut: true,
       streams: aibot,
       // WeCom's frequency limit (45009) names no delay; the adapter waits its default of 2 s, at
       // least the suite's 1 s. Only the app: WeCom documents no rate-limit errcode for the AI
@@ -128,6 +128,7 @@ export class WecomContractPlatform implements ContractPlatform {
   }
 
   botFiles(chat: ContractChat): { fileName: string; data: Buffer }[] {
+    if (this.mode === 'aibot') return this.bot.messagesIn(chat.id).flatMap(({ media }) => (media ? [{ fileName: media.filename, data: media.data }] : []));
     return this.app.messagesTo(chat.id).flatMap(({ file }) => (file ? [{ fileName: file.filename, data: file.data }] : []));
   }
 
