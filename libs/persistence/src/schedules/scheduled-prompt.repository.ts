@@ -72,8 +72,9 @@ const TAKE_DUE: SqlStatement = {
 
 // Moves the taken schedules on and stores their ticks' prompts the way sb_accept_inbound stores an
 // inbound message (session created or its activity recorded, message unless stored before, pending
-// row), for all of them at once: sessions upserted once each, in key order, and the messages of one
-// session given increasing creation times.
+// row), for all of them at once: sessions upserted once each, and the messages of one session given
+// increasing creation times. Sessions are locked in the order of their keys' characters (COLLATE
+// "C"), as batches of inbound messages lock them (StatementBatcher's lockOrderKey): no deadlock.
 const FIRE: SqlStatement = {
   name: 'scheduled_prompt_fire',
   text: `
@@ -87,8 +88,8 @@ const FIRE: SqlStatement = {
       FROM firing f WHERE s."id" = f."scheduleId"),
     session AS (
       INSERT INTO "Session" ("id", "key", "agentId", "platform", "accountId", "chatType", "chatId", "threadId", "updatedAt", "lastActivityAt")
-      SELECT DISTINCT ON (f."key") gen_random_uuid(), f."key", f."agentId", f."platform", f."accountId", f."chatType", f."chatId", f."threadId", f."at", f."at"
-      FROM firing f ORDER BY f."key"
+      SELECT DISTINCT ON (f."key" COLLATE "C") gen_random_uuid(), f."key", f."agentId", f."platform", f."accountId", f."chatType", f."chatId", f."threadId", f."at", f."at"
+      FROM firing f ORDER BY f."key" COLLATE "C"
       ON CONFLICT ("key") DO UPDATE SET "lastActivityAt" = EXCLUDED."lastActivityAt", "updatedAt" = EXCLUDED."updatedAt"
       RETURNING "id", "key"),
     inserted AS (
