@@ -100,14 +100,15 @@ describe('scheduled prompts', () => {
       expect(added.stdout).toMatch(/^added yearly: next run \d{4}-01-01T00:00:00.000Z/);
       await first.stop();
 
-      // Down over two new years: the schedule's tick is two ticks in the past.
-      await sql(db.url, `UPDATE "ScheduledPrompt" SET "nextRunAt" = '2025-01-01T00:00:00Z' WHERE "name" = 'yearly'`);
+      // Down over two new years: the schedule's tick, and the one after it worked out ahead, are in the past.
+      await sql(db.url, `UPDATE "ScheduledPrompt" SET "nextRunAt" = '2025-01-01T00:00:00Z', "followingRunAt" = '2026-01-01T00:00:00Z' WHERE "name" = 'yearly'`);
       const second = await harness.gateway(env);
       await harness.waitForMessages(ALICE.id, (texts) => texts.includes('echo: Happy new year'));
       await waitForQuiescence(second.url);
       const [row] = await sql<{ nextRunAt: Date; lastRunAt: Date }>(db.url, `SELECT "nextRunAt", "lastRunAt" FROM "ScheduledPrompt" WHERE "name" = 'yearly'`);
       expect(row.lastRunAt.toISOString()).toBe('2025-01-01T00:00:00.000Z');
       expect(row.nextRunAt.getTime()).toBeGreaterThan(Date.now());
+      expect(row.nextRunAt.getTime()).toBeLessThanOrEqual(Date.now() + 366 * 24 * 3600_000);
       expect(harness.telegram.messagesIn(ALICE.id).map((m) => m.text).filter((t) => t === 'echo: Happy new year')).toHaveLength(1);
 
       const list = await cli('list');

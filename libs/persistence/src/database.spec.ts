@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestDatabase, openTestDatabase } from './security/testing-databases';
+import { TEST_DATABASE_KINDS, TestDatabase, openTestDatabase } from './security/testing-databases';
 
 describe('Database on PostgreSQL', () => {
   let database: TestDatabase;
@@ -26,5 +26,32 @@ describe('Database on PostgreSQL', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
 
     expect(await database.db.sql.query(statement, [])).toEqual([{ name }]);
+  });
+});
+
+describe.each(TEST_DATABASE_KINDS)('Database.sql.transaction on %s', (kind) => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+  });
+  afterAll(() => database.close());
+
+  const insertHome = { text: `INSERT INTO "HomeChannel" ("platform", "userId", "accountId", "chatType", "chatId", "updatedAt") VALUES ('test', $1, 'default', 'dm', $1, now())` };
+  const homes = async (userId: string) => database.db.sql.query({ text: `SELECT 1 FROM "HomeChannel" WHERE "platform" = 'test' AND "userId" = $1` }, [userId]);
+
+  it('commits the work when it resolves and undoes all of it when it throws', async () => {
+    await database.db.sql.transaction(async (sql) => {
+      await sql.query(insertHome, ['kept']);
+    });
+    expect(await homes('kept')).toHaveLength(1);
+
+    await expect(
+      database.db.sql.transaction(async (sql) => {
+        await sql.query(insertHome, ['undone']);
+        throw new Error('the work failed');
+      }),
+    ).rejects.toThrow('the work failed');
+    expect(await homes('undone')).toHaveLength(0);
   });
 });

@@ -31,7 +31,7 @@ export { SecuritySettingRepository } from './settings/security-setting.repositor
 export type { StoredSetting } from './settings/security-setting.repository';
 export { HomeChannelRepository } from './schedules/home-channel.repository';
 export { ScheduledPromptRepository } from './schedules/scheduled-prompt.repository';
-export type { NewScheduledPrompt, ScheduleAdvance, ScheduleTarget, ScheduledPromptRecord } from './schedules/scheduled-prompt.repository';
+export type { FiredTicks, FollowingTick, NewScheduledPrompt, ScheduleTarget, ScheduledPromptRecord, StoredPrompt, TickFiring } from './schedules/scheduled-prompt.repository';
 export { SessionRepository } from './sessions/session.repository';
 export type { SessionIdentity, SessionPage, SessionRecord, SessionSettings, ReasoningLevel, SessionBusyMode } from './sessions/session.repository';
 export { REASONING_LEVELS, SESSION_BUSY_MODES } from './sessions/session.repository';

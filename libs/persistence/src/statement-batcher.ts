@@ -15,8 +15,15 @@ type BatchRow<Row> = Row & { batchIndex: number };
 // eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+// JSON.stringify writes NUL and a lone surrogate as these escapes (a well-formed pair as itself); text
+// that merely looks like one (a backslash before "u0000") takes the careful path too.
+const MAYBE_UNSTORABLE = /\\u0000|\\ud[89a-f]/i;
+
 /** Calls as the statement's jsonb argument; unstorable characters become U+FFFD, as a text parameter would store them. */
-function toJsonArgument(calls: object[]): string {
+export function toJsonArgument(calls: object[]): string {
+  const json = JSON.stringify(calls);
+  // Looking at every string on its own costs more than the rest; only needed when the escapes show up.
+  if (!MAYBE_UNSTORABLE.test(json)) return json;
   return JSON.stringify(calls, (_key, value: unknown) => (typeof value === 'string' ? value.replace(UNSTORABLE, '\ufffd') : value));
 }
 

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SwitchboardConfig } from '@switchboard/config';
-import { HomeChannelRepository, ScheduledPromptRepository } from '@switchboard/persistence';
+import { HomeChannelRepository, MessageRepository, ScheduledPromptRepository, SessionRepository } from '@switchboard/persistence';
 import { TestDatabase, openTestDatabase } from '@switchboard/persistence/security/testing-databases';
-import type { GatewayPrompt, GatewayPrompts } from '../background/gateway-prompts';
+import type { QueueDriver } from '@switchboard/queue';
+import { GatewayPrompts } from '../background/gateway-prompts';
 import { ScheduledPromptTicker } from './scheduled-prompt.ticker';
 import { ScheduledPrompts } from './scheduled-prompts.service';
 
@@ -12,21 +13,27 @@ const chat = { platform: 'telegram', accountId: 'default', chatType: 'dm' as con
 describe('ScheduledPromptTicker', () => {
   let database: TestDatabase;
   let schedules: ScheduledPromptRepository;
-  let submitted: GatewayPrompt[];
+  let prompts: GatewayPrompts;
   let scheduled: ScheduledPrompts;
+  let queued: { messageId: string; sessionKey: string }[];
 
   beforeAll(async () => {
     database = await openTestDatabase('pglite');
     schedules = new ScheduledPromptRepository(database.db);
-    const prompts = { submit: async (_identity: unknown, prompt: GatewayPrompt) => void submitted.push(prompt) } as unknown as GatewayPrompts;
+    const queue = { add: async (_name: string, payload: { messageId: string; sessionKey: string }) => void queued.push(payload) } as unknown as QueueDriver;
+    prompts = new GatewayPrompts(new MessageRepository(database.db), new SessionRepository(database.db), queue);
     scheduled = new ScheduledPrompts(schedules, new HomeChannelRepository(database.db), prompts, config);
   });
   afterAll(() => database.close());
+  beforeEach(() => {
+    queued = [];
+  });
 
-  const ticker = () => new ScheduledPromptTicker(schedules, scheduled, config);
+  const ticker = () => new ScheduledPromptTicker(schedules, scheduled, prompts, config);
+  const queuedPromptIds = async () =>
+    (await database.db.prisma.message.findMany({ where: { id: { in: queued.map((q) => q.messageId) } } })).map((m) => m.platformMessageId);
 
   it('after downtime fires a schedule once, for its first missed tick, then waits for the next tick to come', async () => {
-    submitted = [];
     const created = await scheduled.add(
       { name: 'morning', cronExpression: '0 9 * * *', timeZone: 'Europe/Berlin', prompt: 'Good morning', destination: { chat }, createdBy: 'test' },
       new Date('2026-01-01T12:00:00Z'),
@@ -35,15 +42,35 @@ describe('ScheduledPromptTicker', () => {
 
     // Down for three days: three ticks passed.
     expect(await ticker().tick(new Date('2026-01-04T12:00:00Z'))).toBe(1);
-    expect(submitted.map((prompt) => prompt.id)).toEqual([`cron:${created.id}:2026-01-02T08:00:00.000Z`]);
+    expect(await queuedPromptIds()).toEqual([`switchboard:cron:${created.id}:2026-01-02T08:00:00.000Z`]);
+    expect(queued[0].sessionKey).toBe('agent:main:telegram:dm:42');
     expect(await schedules.findByName('morning')).toMatchObject({ lastRunAt: new Date('2026-01-02T08:00:00Z'), nextRunAt: new Date('2026-01-05T08:00:00Z') });
     expect(await ticker().tick(new Date('2026-01-04T12:00:01Z'))).toBe(0);
-    expect(submitted).toHaveLength(1);
+    expect(queued).toHaveLength(1);
     await scheduled.remove('morning');
   });
 
-  it('two replicas ticking at once submit the tick under one id and move it on once', async () => {
-    submitted = [];
+  it('works out the following tick ahead and fires on to it; one that passed during downtime is not used', async () => {
+    const created = await scheduled.add(
+      { name: 'hourly', cronExpression: '0 * * * *', timeZone: 'UTC', prompt: 'Status', destination: { chat }, createdBy: 'test' },
+      new Date('2026-03-01T10:30:00Z'),
+    );
+    expect(await ticker().workOutFollowingTicks()).toBe(false);
+    expect((await schedules.findByName('hourly'))?.followingRunAt).toEqual(new Date('2026-03-01T12:00:00Z'));
+
+    expect(await ticker().tick(new Date('2026-03-01T11:00:00.100Z'))).toBe(1);
+    expect(await schedules.findByName('hourly')).toMatchObject({ nextRunAt: new Date('2026-03-01T12:00:00Z'), followingRunAt: null });
+    expect(await ticker().workOutFollowingTicks()).toBe(false);
+    expect((await schedules.findByName('hourly'))?.followingRunAt).toEqual(new Date('2026-03-01T13:00:00Z'));
+
+    // Down from before 12:00 until 15:20: the 13:00 worked out ahead passed as well.
+    expect(await ticker().tick(new Date('2026-03-01T15:20:00Z'))).toBe(1);
+    expect(await schedules.findByName('hourly')).toMatchObject({ lastRunAt: new Date('2026-03-01T12:00:00Z'), nextRunAt: new Date('2026-03-01T16:00:00Z') });
+    expect(await queuedPromptIds()).toEqual([`switchboard:cron:${created.id}:2026-03-01T11:00:00.000Z`, `switchboard:cron:${created.id}:2026-03-01T12:00:00.000Z`]);
+    await scheduled.remove('hourly');
+  });
+
+  it('two replicas ticking at once fire the tick once', async () => {
     const created = await scheduled.add(
       { name: 'every-second', cronExpression: '* * * * * *', timeZone: 'UTC', prompt: 'Tick', destination: { chat }, createdBy: 'test' },
       new Date('2026-02-01T00:00:00Z'),
@@ -51,8 +78,19 @@ describe('ScheduledPromptTicker', () => {
     const now = new Date('2026-02-01T00:00:01.500Z');
     const moved = await Promise.all([ticker().tick(now), ticker().tick(now)]);
     expect(moved.reduce((a, b) => a + b)).toBe(1);
-    expect(new Set(submitted.map((prompt) => prompt.id))).toEqual(new Set([`cron:${created.id}:2026-02-01T00:00:01.000Z`]));
+    expect(await queuedPromptIds()).toEqual([`switchboard:cron:${created.id}:2026-02-01T00:00:01.000Z`]);
     expect((await schedules.findByName('every-second'))?.nextRunAt).toEqual(new Date('2026-02-01T00:00:02.000Z'));
+    await scheduled.remove('every-second');
+  });
+
+  it('answers a schedule of another account than the default one in that account’s chat session', async () => {
+    await scheduled.add(
+      { name: 'work', cronExpression: '0 9 * * *', timeZone: 'UTC', prompt: 'Plan the day', destination: { chat: { ...chat, accountId: 'work' } }, createdBy: 'test' },
+      new Date('2026-04-01T00:00:00Z'),
+    );
+    expect(await ticker().tick(new Date('2026-04-01T09:00:00Z'))).toBe(1);
+    expect(queued.map((q) => q.sessionKey)).toEqual(['agent:main:telegram@work:dm:42']);
+    await scheduled.remove('work');
   });
 
   it('refuses a bad expression or zone, naming it, and stores nothing', async () => {

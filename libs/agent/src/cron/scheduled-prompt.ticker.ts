@@ -1,17 +1,22 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectConfig, SwitchboardConfig } from '@switchboard/config';
-import { ScheduledPromptRecord, ScheduledPromptRepository } from '@switchboard/persistence';
+import { FollowingTick, ScheduledPromptRecord, ScheduledPromptRepository, TickFiring } from '@switchboard/persistence';
+import { GatewayPrompts, gatewayPromptMessage } from '../background/gateway-prompts';
 import { nextRunAfter } from './cron-schedule';
 import { ScheduledPrompts } from './scheduled-prompts.service';
 
-const PAGE = 500;
+// Ticks fired per transaction: one statement stores this many prompts.
+const FIRE_PAGE = 1_000;
+// Following ticks worked out per round: cron parsing takes up to ~0.5 ms each, and due ticks wait meanwhile.
+const FOLLOWING_PAGE = 200;
 
 /**
- * Fires due scheduled prompts. Every replica ticks; per due schedule it submits the tick's prompt
- * (stored under the schedule's id and the tick, so a tick fired by two replicas, or again after a
- * crash, is answered once) and then moves the schedule to its next tick after now, which only a
- * replica that read the same tick can do (a claim). After downtime a schedule whose tick passed
- * fires once, for its latest missed tick, and goes on from the next one to come.
+ * Fires due scheduled prompts. Every replica ticks; each takes a page of due schedules no other
+ * replica holds, moves them on to their next tick and stores their ticks' prompts in one
+ * transaction (so a tick fires once), then queues the prompts' turns. After downtime a schedule
+ * whose tick passed fires once, for its first missed tick, and goes on from the next one to come.
+ * The next tick is worked out ahead of time (followingRunAt), so a burst of due ticks costs no
+ * cron parsing.
  */
 @Injectable()
 export class ScheduledPromptTicker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -23,6 +28,7 @@ export class ScheduledPromptTicker implements OnApplicationBootstrap, OnApplicat
   constructor(
     private readonly schedules: ScheduledPromptRepository,
     private readonly scheduled: ScheduledPrompts,
+    private readonly prompts: GatewayPrompts,
     @InjectConfig() private readonly config: SwitchboardConfig,
   ) {}
 
@@ -36,21 +42,50 @@ export class ScheduledPromptTicker implements OnApplicationBootstrap, OnApplicat
     await this.ticking;
   }
 
-  /** Fires every schedule due at `now`; returns how many ticks this replica moved on. */
+  /** Fires every schedule due at `now`; returns how many ticks this replica fired. */
   async tick(now = new Date()): Promise<number> {
     let fired = 0;
+    const queueing: Promise<void>[] = [];
     for (;;) {
-      const due = await this.schedules.due(now, PAGE);
-      await Promise.all(due.map((schedule) => this.scheduled.fire(schedule, schedule.nextRunAt.toISOString())));
-      const won = await this.schedules.advance(due.map((schedule) => ({ id: schedule.id, due: schedule.nextRunAt, next: this.nextTick(schedule, now) })));
-      fired += won.size;
-      if (due.length < PAGE || this.stopped) return fired;
+      const page = await this.schedules.fireDue(now, FIRE_PAGE, (schedule) => this.firing(schedule, now));
+      fired += page.fired;
+      // Queued while the next page fires; a prompt not queued is queued again by PendingMessageSweeper.
+      queueing.push(this.prompts.enqueue(page.prompts));
+      if (page.fired < FIRE_PAGE || this.stopped) break;
     }
+    await Promise.all(queueing);
+    return fired;
   }
 
+  /**
+   * Works out the following tick of schedules that have none yet (new, or just fired); true when
+   * there may be more. Schedules of one expression and zone at one tick share the work.
+   */
+  async workOutFollowingTicks(): Promise<boolean> {
+    const schedules = await this.schedules.withoutFollowing(FOLLOWING_PAGE);
+    const known = new Map<string, Date>();
+    const ticks = schedules.map((schedule): FollowingTick => {
+      const key = `${schedule.cronExpression}\n${schedule.timeZone}\n${schedule.nextRunAt.getTime()}`;
+      let following = known.get(key);
+      if (!following) {
+        following = nextRunAfter({ expression: schedule.cronExpression, timeZone: schedule.timeZone }, schedule.nextRunAt);
+        known.set(key, following);
+      }
+      return { id: schedule.id, tick: schedule.nextRunAt, following };
+    });
+    await this.schedules.setFollowing(ticks);
+    return schedules.length === FOLLOWING_PAGE;
+  }
+
+  private firing(schedule: ScheduledPromptRecord, now: Date): TickFiring {
+    const { session, prompt } = this.scheduled.promptOf(schedule, schedule.nextRunAt.toISOString());
+    return { next: this.nextTick(schedule, now), session, message: gatewayPromptMessage(session, prompt, now) };
+  }
+
+  /** The first tick after `now`: the following tick worked out ahead, unless it passed too (downtime). */
   private nextTick(schedule: ScheduledPromptRecord, now: Date): Date {
-    const after = now > schedule.nextRunAt ? now : schedule.nextRunAt;
-    return nextRunAfter({ expression: schedule.cronExpression, timeZone: schedule.timeZone }, after);
+    if (schedule.followingRunAt && schedule.followingRunAt > now) return schedule.followingRunAt;
+    return nextRunAfter({ expression: schedule.cronExpression, timeZone: schedule.timeZone }, now);
   }
 
   private tickThenWait(): void {
@@ -61,15 +96,19 @@ export class ScheduledPromptTicker implements OnApplicationBootstrap, OnApplicat
     });
   }
 
-  /** One round; resolves to the wait before the next: until the next tick, CRON_POLL_MS at most. */
+  /**
+   * One round: fire what is due, then work out following ticks; resolves to the wait before the
+   * next: none while following ticks remain, else until the next tick, CRON_POLL_MS at most.
+   */
   private async round(): Promise<number> {
     const { pollMs } = this.config.cron;
     try {
       await this.tick();
+      if (await this.workOutFollowingTicks()) return 0;
       const nextDue = await this.schedules.nextDueAt();
       return nextDue ? Math.max(0, Math.min(nextDue.getTime() - Date.now(), pollMs)) : pollMs;
     } catch (error) {
-      // Nothing was moved on: the due schedules fire in the next round.
+      // A page that failed moved nothing on: its schedules fire in the next round.
       this.logger.warn(`firing scheduled prompts failed: ${error instanceof Error ? error.message : error}`);
       return pollMs;
     }

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectConfig, SwitchboardConfig } from '@switchboard/config';
 import { DomainError, ErrorCode, parseCommand } from '@switchboard/core';
-import { HomeChannelRepository, ScheduleTarget, ScheduledPromptRecord, ScheduledPromptRepository } from '@switchboard/persistence';
+import { HomeChannelRepository, ScheduleTarget, ScheduledPromptRecord, ScheduledPromptRepository, type SessionIdentity } from '@switchboard/persistence';
 import { buildSessionKey } from '@switchboard/sessions';
 import { MAX_PROMPT_LENGTH } from '../background/background.command';
-import { GatewayPrompts } from '../background/gateway-prompts';
+import { type GatewayPrompt, GatewayPrompts } from '../background/gateway-prompts';
 import { nextRunAfter, whyInvalidSchedule } from './cron-schedule';
 
 /** Where a new schedule's prompt is answered: a chat, or the home channel (/sethome) of a user. */
@@ -26,8 +26,7 @@ const invalid = (message: string) => new DomainError(ErrorCode.INVALID_INPUT, me
 
 /**
  * The use cases of scheduled prompts (/cron in chat, `switchboard cron`): validate and store,
- * list, remove, run now, and fire one tick. A tick's prompt is stored under an id made of the
- * schedule and the tick, so it is answered once however many replicas or retries fire it.
+ * list, remove, run now, and the prompt of a tick (fired by ScheduledPromptTicker).
  */
 @Injectable()
 export class ScheduledPrompts {
@@ -80,18 +79,22 @@ export class ScheduledPrompts {
   async runNow(name: string): Promise<ScheduledPromptRecord> {
     const schedule = await this.schedules.findByName(name.trim());
     if (!schedule) throw this.notFound(name);
-    await this.fire(schedule, `run:${randomUUID()}`);
+    const { session, prompt } = this.promptOf(schedule, `run:${randomUUID()}`);
+    await this.prompts.submit(session, prompt);
     return schedule;
   }
 
-  /** Submits the prompt of the tick `due` (an ISO instant or a one-off run's id); once per tick. */
-  async fire(schedule: ScheduledPromptRecord, tick: string): Promise<void> {
+  /**
+   * The prompt of the tick `tick` (an ISO instant, or a one-off run's id) and the session of the
+   * schedule's chat it is answered in. Its id is made of the schedule and the tick: stored once.
+   */
+  promptOf(schedule: ScheduledPromptRecord, tick: string): { session: SessionIdentity; prompt: GatewayPrompt } {
     const { target } = schedule;
-    const scope = { platform: target.platform, chatType: target.chatType, chatId: target.chatId, threadId: target.threadId ?? undefined };
-    await this.prompts.submit(
-      { key: buildSessionKey(this.config.agent.id, scope), agentId: this.config.agent.id, accountId: target.accountId, ...scope },
-      { id: `cron:${schedule.id}:${tick}`, text: schedule.prompt, sender: { id: `cron:${schedule.name}`, displayName: `schedule ${schedule.name}` } },
-    );
+    const scope = { platform: target.platform, accountId: target.accountId, chatType: target.chatType, chatId: target.chatId, threadId: target.threadId ?? undefined };
+    return {
+      session: { key: buildSessionKey(this.config.agent.id, scope), agentId: this.config.agent.id, ...scope },
+      prompt: { id: `cron:${schedule.id}:${tick}`, text: schedule.prompt, sender: { id: `cron:${schedule.name}`, displayName: `schedule ${schedule.name}` } },
+    };
   }
 
   private async targetOf(destination: ScheduleDestination): Promise<ScheduleTarget> {

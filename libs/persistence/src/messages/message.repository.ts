@@ -63,7 +63,7 @@ type AcceptRow = SessionRow & {
 };
 
 /** A call of the database function sb_accept_inbound (migration batched_hot_path). */
-interface AcceptCall {
+export interface AcceptCall {
   key: string;
   agentId: string;
   platform: string;
@@ -129,6 +129,26 @@ const COUNT_IN_CONVERSATION: SqlStatement = {
     WHERE "sessionId" = $1::uuid AND "conversationId" = $2::uuid AND "role" IN ('user', 'assistant') AND "undoneAt" IS NULL`,
 };
 
+/** What accepting `message` into the session of `identity` stores (see sb_accept_inbound). */
+export function acceptCallOf(identity: SessionIdentity, message: InboundMessage, at: Date): AcceptCall {
+  return {
+    key: identity.key,
+    agentId: identity.agentId,
+    platform: identity.platform,
+    accountId: identity.accountId,
+    chatType: identity.chatType,
+    chatId: identity.chatId,
+    threadId: identity.threadId ?? null,
+    at,
+    platformMessageId: message.platformMessageId,
+    senderId: message.sender.id,
+    senderName: message.sender.displayName ?? message.sender.username ?? null,
+    text: message.text,
+    attachments: message.attachments,
+    metadata: { replyToMessageId: message.replyToMessageId ?? null, receivedAt: message.receivedAt.toISOString() },
+  };
+}
+
 @Injectable()
 export class MessageRepository {
   // Messages accepted together share one statement; batches take session rows in key order.
@@ -143,24 +163,9 @@ export class MessageRepository {
    * first use), in one statement. `message` is null when the platform delivered it before.
    */
   async acceptInbound(identity: SessionIdentity, message: InboundMessage, at: Date): Promise<AcceptedInbound> {
-    const senderName = message.sender.displayName ?? message.sender.username ?? null;
-    const metadata = { replyToMessageId: message.replyToMessageId ?? null, receivedAt: message.receivedAt.toISOString() };
-    const [row] = await this.accepts.run({
-      key: identity.key,
-      agentId: identity.agentId,
-      platform: identity.platform,
-      accountId: identity.accountId,
-      chatType: identity.chatType,
-      chatId: identity.chatId,
-      threadId: identity.threadId ?? null,
-      at,
-      platformMessageId: message.platformMessageId,
-      senderId: message.sender.id,
-      senderName,
-      text: message.text,
-      attachments: message.attachments,
-      metadata,
-    });
+    const call = acceptCallOf(identity, message, at);
+    const [row] = await this.accepts.run(call);
+    const senderName = call.senderName;
     const session = toSession(row);
     const stored: StoredInbound | null =
       row.messageId && row.messageCreatedAt

@@ -1,9 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ChatType } from '@switchboard/core';
+import type { ChatType, InboundMessage } from '@switchboard/core';
 import type { Database } from '../database';
 import { DATABASE } from '../database.token';
 import type { ScheduledPrompt as ScheduledPromptRow } from '../generated/prisma/client';
+import { acceptCallOf } from '../messages/message.repository';
+import type { SessionIdentity } from '../sessions/session.repository';
 import type { SqlStatement } from '../sql-client';
+import { toJsonArgument } from '../statement-batcher';
 
 /** Where a scheduled prompt is answered: a chat (and thread) of a platform account. */
 export interface ScheduleTarget {
@@ -25,33 +28,101 @@ export interface ScheduledPromptRecord {
   enabled: boolean;
   lastRunAt: Date | null;
   nextRunAt: Date;
+  /** The tick after nextRunAt once the ticker has worked it out (see TickFiring), else null. */
+  followingRunAt: Date | null;
   createdAt: Date;
 }
 
 export type NewScheduledPrompt = Pick<ScheduledPromptRecord, 'name' | 'cronExpression' | 'timeZone' | 'prompt' | 'target' | 'createdBy' | 'nextRunAt'>;
 
-/** Moves a due schedule on: from the tick `due` (the value read) to the tick `next`. */
-export interface ScheduleAdvance {
-  id: string;
-  due: Date;
+/** What firing a due tick writes: the schedule's next tick, and the tick's prompt as an accepted message of a session. */
+export interface TickFiring {
   next: Date;
+  session: SessionIdentity;
+  message: InboundMessage;
 }
 
-const DUE: SqlStatement = {
-  name: 'scheduled_prompt_due',
+/** A tick's prompt, stored: its turn is to be queued. */
+export interface StoredPrompt {
+  messageId: string;
+  sessionKey: string;
+}
+
+export interface FiredTicks {
+  /** Ticks moved on (each fired once, by this call). */
+  fired: number;
+  /** Their prompts as stored, a session's in the order they were stored; a prompt stored before is left out. */
+  prompts: StoredPrompt[];
+}
+
+/** A schedule's following tick, for the tick it follows. */
+export interface FollowingTick {
+  id: string;
+  tick: Date;
+  following: Date;
+}
+
+// Rows another replica is firing are skipped, not waited for; the locks last until the firing commits.
+const TAKE_DUE: SqlStatement = {
+  name: 'scheduled_prompt_take_due',
   text: `
     SELECT * FROM "ScheduledPrompt" WHERE "enabled" AND "nextRunAt" <= $1::timestamptz
-    ORDER BY "nextRunAt" LIMIT $2::int`,
+    ORDER BY "nextRunAt" LIMIT $2::int FOR UPDATE SKIP LOCKED`,
 };
 
-// Only a row still at the tick that was read moves: of the replicas that read it, one wins.
-const ADVANCE: SqlStatement = {
-  name: 'scheduled_prompt_advance',
+// Moves the taken schedules on and stores their ticks' prompts the way sb_accept_inbound stores an
+// inbound message (session created or its activity recorded, message unless stored before, pending
+// row), for all of them at once: sessions upserted once each, and the messages of one session given
+// increasing creation times. Sessions are locked in the order of their keys' characters (COLLATE
+// "C"), as batches of inbound messages lock them (StatementBatcher's lockOrderKey): no deadlock.
+const FIRE: SqlStatement = {
+  name: 'scheduled_prompt_fire',
   text: `
-    UPDATE "ScheduledPrompt" s SET "nextRunAt" = a."next", "lastRunAt" = a."due"
-    FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS a("id", "due", "next")
-    WHERE s."id" = a."id" AND s."nextRunAt" = a."due"
-    RETURNING s."id"`,
+    WITH firing AS (
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS f(
+        "scheduleId" uuid, "tick" timestamptz, "next" timestamptz, "key" text, "agentId" text, "platform" text,
+        "accountId" text, "chatType" "ChatType", "chatId" text, "threadId" text, "at" timestamptz,
+        "platformMessageId" text, "senderId" text, "senderName" text, "text" text, "attachments" jsonb, "metadata" jsonb)),
+    moved AS (
+      UPDATE "ScheduledPrompt" s SET "nextRunAt" = f."next", "followingRunAt" = NULL, "lastRunAt" = f."tick"
+      FROM firing f WHERE s."id" = f."scheduleId"),
+    session AS (
+      INSERT INTO "Session" ("id", "key", "agentId", "platform", "accountId", "chatType", "chatId", "threadId", "updatedAt", "lastActivityAt")
+      SELECT DISTINCT ON (f."key" COLLATE "C") gen_random_uuid(), f."key", f."agentId", f."platform", f."accountId", f."chatType", f."chatId", f."threadId", f."at", f."at"
+      FROM firing f ORDER BY f."key" COLLATE "C"
+      ON CONFLICT ("key") DO UPDATE SET "lastActivityAt" = EXCLUDED."lastActivityAt", "updatedAt" = EXCLUDED."updatedAt"
+      RETURNING "id", "key"),
+    inserted AS (
+      INSERT INTO "Message" ("id", "sessionId", "direction", "role", "platform", "accountId", "platformMessageId",
+                             "senderId", "senderName", "text", "attachments", "metadata", "createdAt")
+      SELECT gen_random_uuid(), s."id", 'inbound', 'user', f."platform", f."accountId", f."platformMessageId",
+             f."senderId", f."senderName", f."text", f."attachments", f."metadata",
+             greatest(clock_timestamp(), (SELECT max(x."createdAt") + interval '1 millisecond' FROM "Message" x WHERE x."sessionId" = s."id"))
+               + (row_number() OVER (PARTITION BY s."id" ORDER BY f."platformMessageId") - 1) * interval '1 millisecond'
+      FROM firing f JOIN session s ON s."key" = f."key"
+      ON CONFLICT ("platform", "accountId", "direction", "platformMessageId") DO NOTHING
+      RETURNING "id", "sessionId", "createdAt"),
+    pending AS (
+      INSERT INTO "PendingMessage" ("messageId", "queuedAt") SELECT i."id", now() FROM inserted i)
+    SELECT i."id" AS "messageId", s."key" AS "sessionKey"
+    FROM inserted i JOIN session s ON s."id" = i."sessionId"
+    ORDER BY i."createdAt"`,
+};
+
+const WITHOUT_FOLLOWING: SqlStatement = {
+  name: 'scheduled_prompt_without_following',
+  text: `
+    SELECT * FROM "ScheduledPrompt" WHERE "followingRunAt" IS NULL AND "enabled"
+    ORDER BY "nextRunAt" LIMIT $1::int`,
+};
+
+// A schedule that fired meanwhile keeps its new tick's following unset, to be worked out again.
+const SET_FOLLOWING: SqlStatement = {
+  name: 'scheduled_prompt_set_following',
+  text: `
+    UPDATE "ScheduledPrompt" s SET "followingRunAt" = a."following"
+    FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS a("id", "tick", "following")
+    WHERE s."id" = a."id" AND s."nextRunAt" = a."tick" AND s."followingRunAt" IS NULL`,
 };
 
 const NEXT_DUE: SqlStatement = {
@@ -92,17 +163,34 @@ export class ScheduledPromptRepository {
     return count ? row : null;
   }
 
-  /** Enabled schedules whose tick is at or before `now`, earliest first. */
-  async due(now: Date, limit: number): Promise<ScheduledPromptRecord[]> {
-    const rows = await this.db.sql.query<ScheduledPromptRow>(DUE, [now, limit]);
-    return rows.map(toScheduledPrompt);
+  /**
+   * Fires up to `limit` ticks due at `now`, earliest first, in one transaction: takes the due
+   * schedules no other replica is firing, asks `firingOf` for each one's next tick and prompt, then
+   * moves them on and stores the prompts in one statement. A tick moves on with its prompt stored,
+   * or neither does; a tick fires once however many replicas tick at the same time.
+   */
+  async fireDue(now: Date, limit: number, firingOf: (schedule: ScheduledPromptRecord) => TickFiring): Promise<FiredTicks> {
+    return this.db.sql.transaction(async (sql) => {
+      const due = (await sql.query<ScheduledPromptRow>(TAKE_DUE, [now, limit])).map(toScheduledPrompt);
+      if (!due.length) return { fired: 0, prompts: [] };
+      const firings = due.map((schedule) => {
+        const { next, session, message } = firingOf(schedule);
+        return { scheduleId: schedule.id, tick: schedule.nextRunAt, next, ...acceptCallOf(session, message, now) };
+      });
+      const prompts = await sql.query<StoredPrompt>(FIRE, [toJsonArgument(firings)]);
+      return { fired: due.length, prompts };
+    });
   }
 
-  /** Moves each schedule still at its `due` tick to its `next` one; returns the ids moved. */
-  async advance(moves: ScheduleAdvance[]): Promise<Set<string>> {
-    if (!moves.length) return new Set();
-    const rows = await this.db.sql.query<{ id: string }>(ADVANCE, [moves.map((m) => m.id), moves.map((m) => m.due), moves.map((m) => m.next)]);
-    return new Set(rows.map((row) => row.id));
+  /** Enabled schedules whose following tick is not worked out, earliest tick first. */
+  async withoutFollowing(limit: number): Promise<ScheduledPromptRecord[]> {
+    return (await this.db.sql.query<ScheduledPromptRow>(WITHOUT_FOLLOWING, [limit])).map(toScheduledPrompt);
+  }
+
+  /** Records each schedule's following tick, unless the schedule has moved on from `tick` meanwhile. */
+  async setFollowing(ticks: FollowingTick[]): Promise<void> {
+    if (!ticks.length) return;
+    await this.db.sql.query(SET_FOLLOWING, [ticks.map((t) => t.id), ticks.map((t) => t.tick), ticks.map((t) => t.following)]);
   }
 
   /** The earliest tick of an enabled schedule; null when there is none. */
@@ -124,6 +212,7 @@ function toScheduledPrompt(row: ScheduledPromptRow): ScheduledPromptRecord {
     enabled: row.enabled,
     lastRunAt: row.lastRunAt,
     nextRunAt: row.nextRunAt,
+    followingRunAt: row.followingRunAt,
     createdAt: row.createdAt,
   };
 }
