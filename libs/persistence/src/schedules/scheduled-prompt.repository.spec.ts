@@ -75,6 +75,10 @@ describe.each(TEST_DATABASE_KINDS)('ScheduledPromptRepository on %s', (kind) => 
     expect(message).toMatchObject({ platformMessageId: promptIdOf(created), text: 'Summarise the news', role: 'user', direction: 'inbound', senderName: 'schedule' });
     expect(message.session).toMatchObject({ key: sessionKeyOf(created), accountId: 'default', chatType: 'dm', chatId: '42', lastActivityAt: now });
     expect(message.pending).not.toBeNull();
+    // The prompt joins the session's active conversation, which a new session starts with.
+    expect(message.conversationId).not.toBeNull();
+    expect(message.conversationId).toBe(message.session.conversationId);
+    expect(await database.db.prisma.conversation.findUnique({ where: { id: message.conversationId! } })).toMatchObject({ sessionId: message.sessionId });
 
     expect(await schedules.fireDue(now, 100, (s) => firing(s, next, now))).toEqual({ fired: 0, prompts: [] });
   });

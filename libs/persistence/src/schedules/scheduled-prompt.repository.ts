@@ -71,8 +71,8 @@ const TAKE_DUE: SqlStatement = {
 };
 
 // Moves the taken schedules on and stores their ticks' prompts the way sb_accept_inbound stores an
-// inbound message (session created or its activity recorded, message unless stored before, pending
-// row), for all of them at once: sessions upserted once each, and the messages of one session given
+// inbound message (session created with its first conversation or its activity recorded, message in
+// the session's active conversation unless stored before, pending row), for all of them at once: sessions upserted once each, and the messages of one session given
 // increasing creation times. Sessions are locked in the order of their keys' characters (COLLATE
 // "C"), as batches of inbound messages lock them (StatementBatcher's lockOrderKey): no deadlock.
 const FIRE: SqlStatement = {
@@ -87,15 +87,21 @@ const FIRE: SqlStatement = {
       UPDATE "ScheduledPrompt" s SET "nextRunAt" = f."next", "followingRunAt" = NULL, "lastRunAt" = f."tick"
       FROM firing f WHERE s."id" = f."scheduleId"),
     session AS (
-      INSERT INTO "Session" ("id", "key", "agentId", "platform", "accountId", "chatType", "chatId", "threadId", "updatedAt", "lastActivityAt")
-      SELECT DISTINCT ON (f."key" COLLATE "C") gen_random_uuid(), f."key", f."agentId", f."platform", f."accountId", f."chatType", f."chatId", f."threadId", f."at", f."at"
+      INSERT INTO "Session" ("id", "key", "agentId", "platform", "accountId", "chatType", "chatId", "threadId", "updatedAt",
+                             "lastActivityAt", "conversationId")
+      SELECT DISTINCT ON (f."key" COLLATE "C") gen_random_uuid(), f."key", f."agentId", f."platform", f."accountId", f."chatType",
+             f."chatId", f."threadId", f."at", f."at", gen_random_uuid()
       FROM firing f ORDER BY f."key" COLLATE "C"
       ON CONFLICT ("key") DO UPDATE SET "lastActivityAt" = EXCLUDED."lastActivityAt", "updatedAt" = EXCLUDED."updatedAt"
-      RETURNING "id", "key"),
+      RETURNING "id", "key", "conversationId"),
+    conversation AS (
+      INSERT INTO "Conversation" ("id", "sessionId", "createdAt")
+      SELECT s."conversationId", s."id", now() FROM session s
+      ON CONFLICT ("id") DO NOTHING),
     inserted AS (
-      INSERT INTO "Message" ("id", "sessionId", "direction", "role", "platform", "accountId", "platformMessageId",
+      INSERT INTO "Message" ("id", "sessionId", "conversationId", "direction", "role", "platform", "accountId", "platformMessageId",
                              "senderId", "senderName", "text", "attachments", "metadata", "createdAt")
-      SELECT gen_random_uuid(), s."id", 'inbound', 'user', f."platform", f."accountId", f."platformMessageId",
+      SELECT gen_random_uuid(), s."id", s."conversationId", 'inbound', 'user', f."platform", f."accountId", f."platformMessageId",
              f."senderId", f."senderName", f."text", f."attachments", f."metadata",
              greatest(clock_timestamp(), (SELECT max(x."createdAt") + interval '1 millisecond' FROM "Message" x WHERE x."sessionId" = s."id"))
                + (row_number() OVER (PARTITION BY s."id" ORDER BY f."platformMessageId") - 1) * interval '1 millisecond'
