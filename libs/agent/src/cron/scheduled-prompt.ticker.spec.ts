@@ -93,6 +93,26 @@ describe('ScheduledPromptTicker', () => {
     await scheduled.remove('work');
   });
 
+  it('disables a stored schedule whose ticks can no longer be worked out, and fires the others', async () => {
+    const good = await scheduled.add(
+      { name: 'fine', cronExpression: '0 9 * * *', timeZone: 'UTC', prompt: 'Fine', destination: { chat }, createdBy: 'test' },
+      new Date('2026-05-01T00:00:00Z'),
+    );
+    // As if the zone had left the system's zone data after the schedule was stored.
+    const stored = { cronExpression: '0 9 * * *', timeZone: 'Europe/Atlantis', prompt: 'Gone', target: chat, createdBy: 'test' };
+    const broken = (await schedules.create({ ...stored, name: 'zone-gone', nextRunAt: good.nextRunAt }))!;
+    const notWorkedOut = (await schedules.create({ ...stored, name: 'zone-gone-later', nextRunAt: new Date('2026-06-01T09:00:00Z') }))!;
+
+    expect(await ticker().workOutFollowingTicks()).toBe(false);
+    expect(await schedules.findByName(notWorkedOut.name)).toMatchObject({ enabled: false, followingRunAt: null });
+    await database.db.prisma.scheduledPrompt.update({ where: { id: broken.id }, data: { enabled: true, followingRunAt: null } });
+
+    expect(await ticker().tick(new Date('2026-05-01T09:00:00Z'))).toBe(1);
+    expect(await queuedPromptIds()).toEqual([`switchboard:cron:${good.id}:2026-05-01T09:00:00.000Z`]);
+    expect(await schedules.findByName(broken.name)).toMatchObject({ enabled: false, nextRunAt: broken.nextRunAt, lastRunAt: null });
+    for (const name of ['fine', 'zone-gone', 'zone-gone-later']) await scheduled.remove(name);
+  });
+
   it('refuses a bad expression or zone, naming it, and stores nothing', async () => {
     const request = { name: 'bad', cronExpression: '0 25 * * *', timeZone: 'UTC', prompt: 'x', destination: { chat }, createdBy: 'test' };
     await expect(scheduled.add(request)).rejects.toThrow('cron expression "0 25 * * *" is invalid');

@@ -51,7 +51,7 @@ export class ScheduledPromptTicker implements OnApplicationBootstrap, OnApplicat
       fired += page.fired;
       // Queued while the next page fires; a prompt not queued is queued again by PendingMessageSweeper.
       queueing.push(this.prompts.enqueue(page.prompts));
-      if (page.fired < FIRE_PAGE || this.stopped) break;
+      if (page.fired + page.disabled < FIRE_PAGE || this.stopped) break;
     }
     await Promise.all(queueing);
     return fired;
@@ -64,22 +64,46 @@ export class ScheduledPromptTicker implements OnApplicationBootstrap, OnApplicat
   async workOutFollowingTicks(): Promise<boolean> {
     const schedules = await this.schedules.withoutFollowing(FOLLOWING_PAGE);
     const known = new Map<string, Date>();
-    const ticks = schedules.map((schedule): FollowingTick => {
+    const ticks: FollowingTick[] = [];
+    const broken: string[] = [];
+    for (const schedule of schedules) {
       const key = `${schedule.cronExpression}\n${schedule.timeZone}\n${schedule.nextRunAt.getTime()}`;
-      let following = known.get(key);
+      const following = known.get(key) ?? this.orDisable(schedule, () => nextRunAfter({ expression: schedule.cronExpression, timeZone: schedule.timeZone }, schedule.nextRunAt));
       if (!following) {
-        following = nextRunAfter({ expression: schedule.cronExpression, timeZone: schedule.timeZone }, schedule.nextRunAt);
-        known.set(key, following);
+        broken.push(schedule.id);
+        continue;
       }
-      return { id: schedule.id, tick: schedule.nextRunAt, following };
-    });
+      known.set(key, following);
+      ticks.push({ id: schedule.id, tick: schedule.nextRunAt, following });
+    }
+    await this.schedules.disable(broken);
     await this.schedules.setFollowing(ticks);
     return schedules.length === FOLLOWING_PAGE;
   }
 
-  private firing(schedule: ScheduledPromptRecord, now: Date): TickFiring {
-    const { session, prompt } = this.scheduled.promptOf(schedule, schedule.nextRunAt.toISOString());
-    return { next: this.nextTick(schedule, now), session, message: gatewayPromptMessage(session, prompt, now) };
+  /** The tick's firing; null (the schedule is then disabled) when it cannot be worked out. */
+  private firing(schedule: ScheduledPromptRecord, now: Date): TickFiring | null {
+    return this.orDisable(schedule, () => {
+      const { session, prompt } = this.scheduled.promptOf(schedule, schedule.nextRunAt.toISOString());
+      return { next: this.nextTick(schedule, now), session, message: gatewayPromptMessage(session, prompt, now) };
+    });
+  }
+
+  /**
+   * `work`'s result, or null with the reason logged when it throws: a schedule whose ticks can no
+   * longer be worked out (say, its time zone left the system's zone data) is disabled rather than
+   * failing every round for all the others.
+   */
+  private orDisable<T>(schedule: ScheduledPromptRecord, work: () => T): T | null {
+    try {
+      return work();
+    } catch (error) {
+      this.logger.error(
+        `schedule ${schedule.name} is disabled: its next tick cannot be worked out (${error instanceof Error ? error.message : error}); ` +
+          'fix it with `switchboard cron remove` and `switchboard cron add`',
+      );
+      return null;
+    }
   }
 
   /** The first tick after `now`: the following tick worked out ahead, unless it passed too (downtime). */

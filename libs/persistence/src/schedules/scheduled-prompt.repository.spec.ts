@@ -80,7 +80,7 @@ describe.each(TEST_DATABASE_KINDS)('ScheduledPromptRepository on %s', (kind) => 
     expect(message.conversationId).toBe(message.session.conversationId);
     expect(await database.db.prisma.conversation.findUnique({ where: { id: message.conversationId! } })).toMatchObject({ sessionId: message.sessionId });
 
-    expect(await schedules.fireDue(now, 100, (s) => firing(s, next, now))).toEqual({ fired: 0, prompts: [] });
+    expect(await schedules.fireDue(now, 100, (s) => firing(s, next, now))).toEqual({ fired: 0, disabled: 0, prompts: [] });
   });
 
   it('stores the prompts of schedules of one chat due together in its one session, one after the other', async () => {
@@ -136,6 +136,18 @@ describe.each(TEST_DATABASE_KINDS)('ScheduledPromptRepository on %s', (kind) => 
       }),
     ).rejects.toThrow('no next tick');
     expect((await schedules.findByName(created.name))?.nextRunAt).toEqual(due);
+  });
+
+  it('disables a due schedule whose firing is not worked out (null) and fires the others', async () => {
+    const due = new Date('2016-01-01T00:00:00Z');
+    const now = new Date('2016-01-01T00:00:01Z');
+    const broken = (await schedules.create(schedule(due)))!;
+    const fine = (await schedules.create(schedule(due)))!;
+    const fired = await schedules.fireDue(now, 100, (s) => (s.id === broken.id ? null : firing(s, new Date('2016-01-02T00:00:00Z'), now)));
+    expect(fired).toMatchObject({ disabled: 1 });
+    expect(fired.prompts.map((p) => p.sessionKey)).toContain(sessionKeyOf(fine));
+    expect(await schedules.findByName(broken.name)).toMatchObject({ enabled: false, nextRunAt: due, lastRunAt: null });
+    expect(await schedules.findByName(fine.name)).toMatchObject({ enabled: true, lastRunAt: due });
   });
 
   it.skipIf(kind === 'pglite')('skips the due schedules another replica is firing instead of waiting for them', async () => {

@@ -51,6 +51,8 @@ export interface StoredPrompt {
 export interface FiredTicks {
   /** Ticks moved on (each fired once, by this call). */
   fired: number;
+  /** Due schedules disabled instead, their firing not worked out (see fireDue). */
+  disabled: number;
   /** Their prompts as stored, a session's in the order they were stored; a prompt stored before is left out. */
   prompts: StoredPrompt[];
 }
@@ -115,6 +117,11 @@ const FIRE: SqlStatement = {
     ORDER BY i."createdAt"`,
 };
 
+const DISABLE: SqlStatement = {
+  name: 'scheduled_prompt_disable',
+  text: `UPDATE "ScheduledPrompt" SET "enabled" = false WHERE "id" = ANY($1::uuid[])`,
+};
+
 const WITHOUT_FOLLOWING: SqlStatement = {
   name: 'scheduled_prompt_without_following',
   text: `
@@ -173,19 +180,32 @@ export class ScheduledPromptRepository {
    * Fires up to `limit` ticks due at `now`, earliest first, in one transaction: takes the due
    * schedules no other replica is firing, asks `firingOf` for each one's next tick and prompt, then
    * moves them on and stores the prompts in one statement. A tick moves on with its prompt stored,
-   * or neither does; a tick fires once however many replicas tick at the same time.
+   * or neither does; a tick fires once however many replicas tick at the same time. A schedule
+   * whose firing `firingOf` cannot work out (null) is disabled, so it never holds up the others.
    */
-  async fireDue(now: Date, limit: number, firingOf: (schedule: ScheduledPromptRecord) => TickFiring): Promise<FiredTicks> {
+  async fireDue(now: Date, limit: number, firingOf: (schedule: ScheduledPromptRecord) => TickFiring | null): Promise<FiredTicks> {
     return this.db.sql.transaction(async (sql) => {
       const due = (await sql.query<ScheduledPromptRow>(TAKE_DUE, [now, limit])).map(toScheduledPrompt);
-      if (!due.length) return { fired: 0, prompts: [] };
-      const firings = due.map((schedule) => {
-        const { next, session, message } = firingOf(schedule);
-        return { scheduleId: schedule.id, tick: schedule.nextRunAt, next, ...acceptCallOf(session, message, now) };
-      });
-      const prompts = await sql.query<StoredPrompt>(FIRE, [toJsonArgument(firings)]);
-      return { fired: due.length, prompts };
+      const firings = [];
+      const disabled: string[] = [];
+      for (const schedule of due) {
+        const firing = firingOf(schedule);
+        if (!firing) {
+          disabled.push(schedule.id);
+          continue;
+        }
+        const { next, session, message } = firing;
+        firings.push({ scheduleId: schedule.id, tick: schedule.nextRunAt, next, ...acceptCallOf(session, message, now) });
+      }
+      if (disabled.length) await sql.query(DISABLE, [disabled]);
+      const prompts = firings.length ? await sql.query<StoredPrompt>(FIRE, [toJsonArgument(firings)]) : [];
+      return { fired: firings.length, disabled: disabled.length, prompts };
     });
+  }
+
+  /** Stops schedules from firing (their ticks can no longer be worked out); they stay stored. */
+  async disable(ids: string[]): Promise<void> {
+    if (ids.length) await this.db.sql.query(DISABLE, [ids]);
   }
 
   /** Enabled schedules whose following tick is not worked out, earliest tick first. */
