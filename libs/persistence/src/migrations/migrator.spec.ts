@@ -277,7 +277,9 @@ describe('Migrator on PGlite', () => {
   });
 });
 
-describe('Migrator drift check and new migrations (in-memory shadow, no server)', () => {
+// Each check replays every migration into an in-memory PGlite (a test here does that up to three
+// times): on a loaded host that has taken over the default 30 s.
+describe('Migrator drift check and new migrations (in-memory shadow, no server)', { timeout: 120_000 }, () => {
   // Never contacted: check and createMigration only use an in-memory PGlite.
   const unreachable = 'postgres://nobody@127.0.0.1:9/none';
 
