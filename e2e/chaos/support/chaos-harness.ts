@@ -104,7 +104,11 @@ export class ChaosHarness {
   async allAcked(timeoutMs = 180_000): Promise<void> {
     const started = Date.now();
     while (this.deliveries.size > 0) {
-      if (Date.now() - started > timeoutMs) throw new Error(`${this.deliveries.size} message(s) never acked`);
+      if (Date.now() - started > timeoutMs) {
+        // What the gateways logged tells why they stopped acking.
+        const logs = this.gateways.map((gateway) => gateway.stderr.slice(-3_000)).join('\n---\n');
+        throw new Error(`${this.deliveries.size} message(s) never acked; gateway logs:\n${logs}`);
+      }
       await Promise.race([Promise.all([...this.deliveries]), sleep(1_000)]);
     }
   }
